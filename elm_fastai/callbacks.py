@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/callbacks.html.md"""
 
 # %% ../nbs/04_callbacks.ipynb #dfa18032
 from __future__ import annotations
-import warnings
+import inspect, numbers, warnings
 from functools import partial
 import numpy as np
 import torch
@@ -16,6 +16,7 @@ from fastai.basics import *
 from fastai.callback.schedule import ParamScheduler
 from fastai.losses import BaseLoss, CrossEntropyLossFlat, FocalLossFlat
 from fastai.optimizer import SGD
+from .margins import check_cls_num_list
 from .losses import class_balanced_weights, ELMLoss, LDAMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
 from .models import NormedLinear, resnet32, normed_head
 from .data import shot_groups, SHOT_MANY, SHOT_FEW
@@ -51,11 +52,17 @@ def get_cls_num_list(learn, cls_num_list=None) -> list:
     if cls_num_list is None:
         raise ValueError("Cannot find the number of training images per class: pass `cls_num_list=`, use a loss with a "
                          "`cls_num_list` (e.g. `ELMLoss`), or set `dls.cls_num_list`.")
-    return [int(n) for n in cls_num_list]
+    return _counts(cls_num_list)
+
+def _counts(cls_num_list) -> list:
+    "`cls_num_list` checked (positive, finite), as a list of ints (floats only where not whole)"
+    return [int(c) if c == int(c) else c for c in check_cls_num_list(cls_num_list).tolist()]
 
 # %% ../nbs/04_callbacks.ipynb #9752057e
 def _resolve_epoch(start_epoch:int|float, n_epoch:int) -> int:
     "`start_epoch` as an epoch number: a float in (0, 1) is a fraction of `n_epoch`"
+    if isinstance(start_epoch, bool) or not isinstance(start_epoch, numbers.Real):
+        raise ValueError(f"`start_epoch` must be an epoch (int >= 0) or a fraction of the epochs in (0, 1), got {start_epoch!r}")
     if isinstance(start_epoch, float) and 0 < start_epoch < 1: return round(start_epoch * n_epoch)
     if start_epoch < 0 or start_epoch != int(start_epoch):
         raise ValueError(f"`start_epoch` must be an epoch (int >= 0) or a fraction of the epochs in (0, 1), got {start_epoch}")
@@ -73,6 +80,9 @@ class DRW(Callback):
         beta:float=0.9999, # effective-number β of `class_balanced_weights`
         cls_num_list:list|None=None, # training images per class; default: the loss', else `dls.cls_num_list`
     ):
+        _resolve_epoch(start_epoch, 1)  # bad values fail here, not when the fit starts
+        class_balanced_weights([1, 2], beta)
+        if cls_num_list is not None: cls_num_list = _counts(cls_num_list)
         store_attr()
 
     def weight_at(self, epoch:int, n_epoch:int|None=None) -> Tensor|None:
@@ -88,12 +98,14 @@ class DRW(Callback):
         if vocab is not None and len(vocab) != len(counts):
             raise ValueError(f"`DRW` has {len(counts)} class counts but the data has {len(vocab)} classes: "
                              "pass the right `cls_num_list=`.")
+        class_balanced_weights(counts, self.beta)  # fails now, not at `start_epoch`, on counts it cannot weigh
         start = _resolve_epoch(self.start_epoch, self.n_epoch)
         if start >= self.n_epoch:
             warnings.warn(f"DRW starts at epoch {start} but the fit has {self.n_epoch} epochs: the class weights "
                           "stay uniform. Lower `start_epoch` (e.g. 0.8 for 80% of the epochs).")
 
-    def before_epoch(self):
+    def before_train(self):
+        "Weights of this epoch; set when training starts, so `get_preds`/`validate` after a fit keep the last epoch's"
         w = self.weight_at(self.epoch)
         weight_holder(self.learn.loss_func).weight = None if w is None else w.to(_model_device(self.model))
 
@@ -122,9 +134,16 @@ def dataset_labels(ds) -> list:
 
 def balanced_idxs(labels:Tensor, n:int|None=None) -> list:
     "`n` (default `len(labels)`) indices drawn with replacement, each class equally likely"
+    labels = torch.as_tensor(labels)
+    if labels.ndim != 1 or labels.is_floating_point() or labels.dtype == torch.bool:
+        raise ValueError(f"labels must be 1-D integer class labels, got {labels.dtype} {tuple(labels.shape)}")
+    if len(labels) == 0: raise ValueError("labels is empty: there is nothing to sample")
+    if labels.min() < 0: raise ValueError(f"labels must be class indices >= 0, got {int(labels.min())}")
+    n = len(labels) if n is None else n
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1: raise ValueError(f"n = {n!r}: draw at least 1 index")
     counts = torch.bincount(labels)
     p = 1. / counts[labels].double()
-    return torch.multinomial(p, n or len(labels), replacement=True).tolist()
+    return torch.multinomial(p, n, replacement=True).tolist()
 
 # %% ../nbs/04_callbacks.ipynb #a3acd245
 def _inner_dl(dl):
@@ -137,11 +156,17 @@ class DRS(Callback):
         start_epoch:int|float=160, # first epoch with class-balanced sampling (or a fraction of the epochs, e.g. 0.8)
         labels:list|None=None, # label of each training item; default: read from `dls.train_ds`
     ):
+        _resolve_epoch(start_epoch, 1)
         store_attr()
 
     def before_fit(self):
         labels = self.labels if self.labels is not None else dataset_labels(self.dls.train_ds)
-        self._labels = torch.as_tensor(labels, dtype=torch.long)
+        self._labels = torch.as_tensor(labels)
+        if self._labels.is_floating_point(): raise ValueError(f"DRS labels must be integers, got {self._labels.dtype}")
+        if len(self._labels) != len(self.dls.train_ds):
+            raise ValueError(f"DRS has {len(self._labels)} labels for {len(self.dls.train_ds)} training items: pass one label "
+                             "per training item, or leave `labels=None` to read them from `dls.train_ds`")
+        balanced_idxs(self._labels, 1)  # checks the labels now rather than at `start_epoch`
         self.start = _resolve_epoch(self.start_epoch, self.n_epoch)
         if self.start >= self.n_epoch:
             warnings.warn(f"DRS starts at epoch {self.start} but the fit has {self.n_epoch} epochs: sampling stays "
@@ -174,6 +199,10 @@ def ldam_schedule(
     decays:tuple=(1e-2, 1e-4), # learning rate factor from each milestone on
 ):
     "LDAM-DRW's per-epoch schedule as a function of training progress for fastai's `ParamScheduler`"
+    if isinstance(n_epoch, bool) or not isinstance(n_epoch, numbers.Integral) or n_epoch < 1:
+        raise ValueError(f"`n_epoch` must be an integer >= 1, got {n_epoch!r}")
+    if isinstance(warmup, bool) or not isinstance(warmup, numbers.Integral):
+        raise ValueError(f"`warmup` must be a whole number of epochs, got {warmup!r}")
     if len(milestones) != len(decays):
         raise ValueError(f"`milestones` and `decays` need the same length, got {len(milestones)} and {len(decays)}")
     ms = tuple(_resolve_epoch(m, n_epoch) for m in milestones)
@@ -195,6 +224,8 @@ def fit_ldam(self:Learner,
     start_epoch:int=0, # resume from this epoch
 ):
     "Fit `n_epoch` epochs with LDAM-DRW's schedule: warm-up over `warmup` epochs, then steps at `milestones`"
+    if isinstance(start_epoch, bool) or not isinstance(start_epoch, numbers.Integral) or not 0 <= start_epoch < n_epoch:
+        raise ValueError(f"start_epoch={start_epoch!r}: resume from an epoch in [0, {n_epoch}) (the epochs done so far)")
     if self.opt is None: self.create_opt()
     self.opt.set_hyper('lr', self.lr if lr is None else lr)
     lr = np.array([h['lr'] for h in self.opt.hypers])
@@ -256,6 +287,10 @@ class ShotAcc(PerClassAccuracy):
     def _setup(self, learn):
         groups = shot_groups(get_cls_num_list(learn, self.cls_num_list), self.many, self.few)
         self.mask = torch.as_tensor(groups == self.shot)
+        n = learn.pred.shape[-1]
+        if len(self.mask) != n:
+            raise ValueError(f"{type(self).__name__} has {len(self.mask)} class counts but the predictions have {n} classes: "
+                             "pass the training counts of the classes the model predicts (`cls_num_list=`)")
 
     @property
     def value(self): return None if self.total is None else self._mean(self.mask)
@@ -321,6 +356,7 @@ class LogitRangeWarning(Callback):
         max_abs:float=1.5, # largest |logit| expected from a cosine head
         min_s:float=10., # only check losses with a scale `s` at least this large
     ):
+        if not (isinstance(max_abs, numbers.Real) and max_abs > 0): raise ValueError(f"max_abs = {max_abs!r}: must be > 0")
         store_attr()
 
     def before_fit(self):
@@ -354,12 +390,18 @@ def lt_loss(
     if name not in _lt_losses:
         raise ValueError(f"Unknown loss {name!r}: use one of 'elm', 'ldam', 'ce', 'focal', 'balanced_softmax', "
                          "'logit_adjusted', or pass a loss object.")
-    return _lt_losses[name](list(cls_num_list), **kwargs)
+    cls, params = _lt_losses[name], inspect.signature(_lt_losses[name]).parameters
+    unknown = [k for k in kwargs if k not in params or k == 'cls_num_list']
+    if unknown:
+        raise ValueError(f"{cls.__name__} takes no {unknown}: {cls.__name__} takes "
+                         f"{[k for k in params if k != 'cls_num_list']}")
+    return cls(list(cls_num_list), **kwargs)
 
 def _lt_model(arch, n_classes:int, normed:bool) -> nn.Module:
     if arch in ('resnet32', resnet32): return resnet32(n_classes, normed=normed)
     if isinstance(arch, nn.Module): return arch
-    if isinstance(arch, str): raise ValueError(f"Unknown arch {arch!r}: use 'resnet32', a model, or a function like `torchvision.models.resnet18`.")
+    if isinstance(arch, str) or not callable(arch):
+        raise ValueError(f"Unknown arch {arch!r}: use 'resnet32', a model, or a function like `torchvision.models.resnet18`.")
     model = arch(num_classes=n_classes)
     return normed_head(model) if normed else model
 
@@ -384,7 +426,11 @@ def lt_learner(
     "A `Learner` for long-tailed classification with the defaults of LDAM-DRW and ELM"
     if cls_num_list is None: cls_num_list = _dls_attr(dls, 'cls_num_list')
     if cls_num_list is None: cls_num_list = np.bincount(dataset_labels(dls.train_ds)).tolist()
-    cls_num_list = [int(n) for n in cls_num_list]
+    cls_num_list = _counts(cls_num_list)
+    c = _dls_attr(dls, 'c')
+    if isinstance(c, int) and c != len(cls_num_list):
+        raise ValueError(f"{len(cls_num_list)} class counts but the data has {c} classes (`dls.c`): pass the training counts "
+                         "of every class (`cls_num_list=` or `dls.cls_num_list`)")
     loss_func = lt_loss(loss, cls_num_list, **(loss_kwargs or {})) if isinstance(loss, str) else loss
     if normed is None: normed = isinstance(_loss_attr(loss_func, 's'), (int, float))  # scaled-cosine losses: ELM, LDAM
     model = _lt_model(arch, len(cls_num_list), bool(normed))

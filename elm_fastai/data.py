@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #fd4cc691
 from __future__ import annotations
-import gzip, os, pickle, re, shutil, tarfile, tempfile
+import gzip, numbers, os, pickle, re, shutil, tarfile, tempfile
 from operator import itemgetter
 import torchvision.io as tvio
 from fastai.vision.all import *
@@ -22,8 +22,13 @@ __all__ = ['SHOT_MANY', 'SHOT_FEW', 'CIFAR_STATS', 'FMNIST_STATS', 'FMNIST_CLASS
 def _check_imb(imb_type, imb_ratio):
     if imb_type not in ('exp', 'step'):
         raise ValueError(f"Unknown imb_type={imb_type!r}: use 'exp' (exponential decay) or 'step' (two groups).")
-    if not imb_ratio >= 1:
-        raise ValueError(f"imb_ratio={imb_ratio!r} must be >= 1 (largest / smallest class count); use 1 for a balanced set.")
+    if isinstance(imb_ratio, bool) or not isinstance(imb_ratio, numbers.Real) or not 1 <= imb_ratio < float('inf'):
+        raise ValueError(f"imb_ratio={imb_ratio!r} must be >= 1 and finite (largest / smallest class count); use 1 for a balanced set.")
+
+def _check_int(name, v, lo=1):
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+        raise ValueError(f"{name}={v!r} must be an integer >= {lo}.")
+    return int(v)
 
 def img_num_per_cls(
     n_max:int, # images kept for the largest class (the per-class count of the balanced set)
@@ -33,13 +38,18 @@ def img_num_per_cls(
 )->list:
     "Images per class of a long-tailed set, LDAM-DRW's `get_img_num_per_cls` exactly"
     _check_imb(imb_type, imb_ratio)
-    if n_max < 1 or n_classes < 1: raise ValueError(f"n_max={n_max} and n_classes={n_classes} must both be >= 1.")
+    n_max, n_classes = _check_int('n_max', n_max), _check_int('n_classes', n_classes)
     imb_factor = 1/imb_ratio # LDAM-DRW's `--imb_factor`, same float ops as its code
     if imb_type == 'exp':
         if n_classes == 1: return [int(n_max)]
-        return [int(n_max * (imb_factor**(i / (n_classes - 1.0)))) for i in range(n_classes)]
-    half = n_classes // 2
-    return [int(n_max)]*half + [int(n_max * imb_factor)]*(n_classes - half)
+        res = [int(n_max * (imb_factor**(i / (n_classes - 1.0)))) for i in range(n_classes)]
+    else:
+        half = n_classes // 2
+        res = [int(n_max)]*half + [int(n_max * imb_factor)]*(n_classes - half)
+    if min(res) == 0:
+        raise ValueError(f"imb_ratio={imb_ratio} leaves class {res.index(0)} with no image (n_max={n_max}): lower imb_ratio "
+                         "or raise n_max.")
+    return res
 
 # %% ../nbs/02_data.ipynb #dd2f5515
 def long_tailed_indices(
@@ -49,6 +59,11 @@ def long_tailed_indices(
 )->np.ndarray:
     "Indices of the images LDAM-DRW's `IMBALANCECIFAR10` keeps, grouped by class"
     labels = np.asarray(labels)
+    if labels.ndim != 1: raise ValueError(f"labels must be 1-D (one integer label per image), got shape {labels.shape}.")
+    if len(labels) and not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be integers, got dtype {labels.dtype}.")
+    bad = [n for n in counts if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0]
+    if bad: raise ValueError(f"counts must be integers >= 0 (images to keep per class), got {bad[0]!r}.")
     rng = np.random.RandomState(seed) # same stream as `np.random.seed(seed)` + `np.random.shuffle`
     res = []
     for c, n in enumerate(counts):
@@ -67,7 +82,9 @@ def shot_groups(
     few:int=SHOT_FEW, # a class with fewer than `few` images is 'few'; the rest are 'medium'
 )->np.ndarray:
     "Label each class 'many', 'medium' or 'few' by its training count"
+    if few > many: raise ValueError(f"few={few} > many={many}: a class can't be both; use few <= many (default 20 and 100).")
     n = np.asarray(cls_num_list)
+    if n.ndim != 1: raise ValueError(f"cls_num_list must be 1-D (one count per class), got shape {n.shape}.")
     return np.select([n > many, n < few], ['many', 'few'], 'medium')
 
 # %% ../nbs/02_data.ipynb #719525ed
@@ -79,6 +96,8 @@ class PadCropFlip(DisplayedTransform):
         flip:bool=True, # flip each image horizontally with probability 1/2
     ):
         super().__init__()
+        if isinstance(pad, bool) or not isinstance(pad, numbers.Integral) or pad < 0:
+            raise ValueError(f"pad={pad!r} must be an integer >= 0 (pixels of zero padding on each side).")
         store_attr()
 
     def encodes(self, x:TensorImage):
@@ -103,7 +122,12 @@ class TensorImageDataset:
         if x.dtype != torch.uint8 or x.ndim != 4:
             raise ValueError(f"x must be a uint8 tensor (N,C,H,W), got {x.dtype} {tuple(x.shape)}.")
         if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels.")
-        self.x, self.y = x.as_subclass(Tensor), torch.as_tensor(y, dtype=torch.long).as_subclass(Tensor)
+        y = torch.as_tensor(y)
+        if y.ndim != 1 or y.is_floating_point() or y.dtype == torch.bool:
+            raise ValueError(f"y must be 1-D integer labels, got {y.dtype} {tuple(y.shape)}.")
+        if len(y) and (y.min() < 0 or y.max() >= len(vocab)):
+            raise ValueError(f"labels must be in [0, {len(vocab)}) to index vocab (of {len(vocab)} classes), got {int(y.min())}..{int(y.max())}.")
+        self.x, self.y = x.as_subclass(Tensor), y.long().as_subclass(Tensor)
         self.vocab, self.split_idx = CategoryMap(list(vocab), sort=False), split_idx
 
     def __len__(self): return len(self.x)
@@ -152,9 +176,21 @@ def tensor_dls(
     device=None, # where the images live and the batches are augmented (default: `default_device()`)
     path='.', # `DataLoaders.path`
     shuffle:bool=True, # shuffle the training set each epoch
-    drop_last:bool=True, # drop the last incomplete training batch (fastai's default)
+    drop_last:bool=True, # drop the last incomplete training batch (fastai's default; LDAM-DRW keeps it: False)
 )->DataLoaders:
     "fastai `DataLoaders` over in-memory `uint8` images, augmented on `device` batch by batch"
+    for n, v in (('bs', bs), ('val_bs', val_bs)):
+        if v is not None: _check_int(n, v)
+    if list(train.vocab) != list(valid.vocab):
+        raise ValueError(f"train and valid have different classes ({list(train.vocab)[:5]}... vs {list(valid.vocab)[:5]}...): "
+                         "build both with the same vocab.")
+    if len(train) == 0: raise ValueError("The training set is empty: nothing to train on.")
+    if drop_last and len(train) < bs:
+        raise ValueError(f"{len(train)} training images < bs={bs} with drop_last=True: no batch would be trained. "
+                         "Lower bs or pass drop_last=False.")
+    if len(stats[0]) != train.x.shape[1] or len(stats[1]) != train.x.shape[1]:
+        raise ValueError(f"stats has {len(stats[0])} means and {len(stats[1])} stds for {train.x.shape[1]}-channel images: "
+                         "pass one mean and one std per channel.")
     device = default_device() if device is None else torch.device(device)
     train.split_idx, valid.split_idx = 0, 1
     tfms = ([PadCropFlip(pad, flip)] if pad is not None else []) + [IntToFloatTensor(), Normalize.from_stats(*stats, cuda=False)]
@@ -196,7 +232,10 @@ def extract_once(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix='.extracting-', dir=dest.parent))
     try:
-        with tarfile.open(archive) as t: t.extractall(tmp, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))
+        try:
+            with tarfile.open(archive) as t: t.extractall(tmp, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))
+        except tarfile.ReadError as e:
+            raise ValueError(f"{archive} is not a readable tar archive ({e}): pass a .tgz / .tar.gz / .tar file, or the extracted folder.") from None
         (tmp/'.extracted').touch()
         try: tmp.rename(dest)
         except OSError: # another process finished first, or an incomplete dest is in the way
@@ -225,6 +264,7 @@ def folder_items(
     if not (path/split).is_dir():
         raise FileNotFoundError(f"{path/split} not found: pass the dataset root that holds train/ and test/ (one sub-folder per class in each).")
     files = get_image_files(path/split)
+    if not files: raise FileNotFoundError(f"No image files in {path/split}: expected {split}/<class>/<image> files (jpg, png, ...).")
     names = [f.parent.name for f in files]
     if vocab is None:
         lbl = path/'labels.txt'
@@ -245,7 +285,11 @@ def decode_images(
 )->Tensor:
     "Decode `files` into one uint8 tensor `(N,C,H,W)` (torchvision's decoders; JPEG, PNG, ...)"
     mode = tvio.ImageReadMode.GRAY if grey else tvio.ImageReadMode.RGB
-    ims = [tvio.decode_image(tvio.read_file(str(f)), mode=mode) for f in files]
+    def _decode(f):
+        if not Path(f).is_file(): raise FileNotFoundError(f"Image file {f} not found.")
+        try: return tvio.decode_image(tvio.read_file(str(f)), mode=mode)
+        except RuntimeError as e: raise ValueError(f"Cannot decode {f} as an image ({str(e).splitlines()[0]}): remove or replace the file.") from None
+    ims = [_decode(f) for f in files]
     shapes = {tuple(o.shape) for o in ims}
     if len(shapes) > 1: raise ValueError(f"Images of different sizes {sorted(shapes)[:3]}: use source='folder' (resized through PIL) for such data.")
     return torch.stack(ims) if ims else torch.zeros(0, 1 if grey else 3, 0, 0, dtype=torch.uint8)
@@ -260,6 +304,7 @@ def read_cifar_pickles(
 )->tuple:
     "Images `(N,3,32,32)` uint8, labels and class names of a CIFAR pickle folder, in the original order"
     path = Path(path)
+    if split not in ('train', 'test'): raise ValueError(f"split={split!r}: CIFAR has 'train' and 'test'.")
     if (path/'data_batch_1').exists(): # CIFAR-10
         fs = [path/f'data_batch_{i}' for i in range(1, 6)] if split == 'train' else [path/'test_batch']
         key, vocab = 'labels', _unpickle(path/'batches.meta')['label_names']
@@ -281,9 +326,15 @@ def _read_idx(f):
     f = Path(f)
     if not f.exists() and Path(str(f)+'.gz').exists(): f = Path(str(f)+'.gz')
     if not f.exists(): raise FileNotFoundError(f"{f}[.gz] not found: pass data_path= the folder of the Fashion-MNIST idx files, or `apt-get install dataset-fashion-mnist`.")
-    data = (gzip.open if f.suffix == '.gz' else open)(f, 'rb').read()
+    try:
+        with (gzip.open if f.suffix == '.gz' else open)(f, 'rb') as fh: data = fh.read()
+    except (OSError, EOFError) as e: raise ValueError(f"Cannot read {f} ({e}): the file is damaged, download it again.") from None
+    if len(data) < 4 or data[:3] != b'\x00\x00\x08':
+        raise ValueError(f"{f} is not an idx file of uint8 data (bad header {data[:4]!r}): download the Fashion-MNIST files again.")
     ndim = data[3]
     shape = np.frombuffer(data, dtype='>i4', count=ndim, offset=4)
+    if len(data) != 4 + 4*ndim + int(np.prod(shape)):
+        raise ValueError(f"{f} holds {len(data) - 4 - 4*ndim} bytes of data but its header says {tuple(shape)}: the file is truncated, download it again.")
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4*ndim).reshape(shape)
 
 def read_fmnist(
@@ -291,6 +342,7 @@ def read_fmnist(
     split:str='train', # 'train' or 'test'
 )->tuple:
     "Fashion-MNIST images `(N,1,28,28)` uint8, labels and class names from the original idx files"
+    if split not in ('train', 'test'): raise ValueError(f"split={split!r}: Fashion-MNIST has 'train' and 'test'.")
     pre = 'train' if split == 'train' else 't10k'
     x = _read_idx(Path(path)/f'{pre}-images-idx3-ubyte')
     y = _read_idx(Path(path)/f'{pre}-labels-idx1-ubyte').astype(np.int64)
@@ -304,9 +356,12 @@ def read_list_file(
     "Files and integer labels of a list file; every file must exist"
     fname, root = Path(fname), Path(root)
     if not fname.is_file(): raise FileNotFoundError(f"List file {fname} not found: pass train_file=/valid_file= paths of `relative/path.jpg label` files.")
-    rows = [l.rsplit(maxsplit=1) for l in fname.read_text().splitlines() if l.strip()]
-    bad = [i for i, r in enumerate(rows) if len(r) != 2 or not r[1].lstrip('-').isdigit()]
-    if bad: raise ValueError(f"{fname} line {bad[0]+1} is not `relative/path label`: {' '.join(rows[bad[0]])!r}.")
+    lines = fname.read_text().splitlines()
+    rows = [(i, l.rsplit(maxsplit=1)) for i, l in enumerate(lines) if l.strip()]
+    if not rows: raise ValueError(f"List file {fname} is empty: expected `relative/path.jpg label` lines.")
+    bad = [(i, r) for i, r in rows if len(r) != 2 or not r[1].isdigit()]
+    if bad: raise ValueError(f"{fname} line {bad[0][0]+1} is not `relative/path label` with an integer label >= 0: {lines[bad[0][0]].strip()!r}.")
+    rows = [r for _, r in rows]
     files = [root/p for p, _ in rows]
     missing = [f for f in files if not f.exists()]
     if missing: raise FileNotFoundError(f"{len(missing)} files listed in {fname} are missing, e.g. {missing[0]}: pass data_path= the folder the list's paths are relative to.")
@@ -392,13 +447,13 @@ def _small_datasets(source, data_path, imb_ratio, imb_type, seed, download):
         xte, yte = decode_images(fte), torch.from_numpy(yte)
     return TensorImageDataset(xtr, ytr, vocab), TensorImageDataset(xte, yte, vocab), CIFAR_STATS, root
 
-def _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle):
+def _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle, drop_last):
     "fastai's usual PIL pipeline for big images (`ytr`, `yva`: indices into `vocab`): `RandomResizedCrop` + `aug_transforms` + ImageNet stats"
     items = [[f, vocab[i]] for f, i in zip(ftr, ytr)] + [[f, vocab[i]] for f, i in zip(fva, yva)] # lists: transforms map over tuples
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(vocab), sort=False)), get_x=itemgetter(0), get_y=itemgetter(1),
                        splitter=IndexSplitter(range(len(ftr), len(items))),
                        item_tfms=RandomResizedCrop(size, min_scale=min_scale), batch_tfms=[*aug_transforms(), Normalize.from_stats(*imagenet_stats)])
-    dls = dblock.dataloaders(items, path=path, bs=bs, val_bs=val_bs, num_workers=num_workers, device=device, shuffle=shuffle)
+    dls = dblock.dataloaders(items, path=path, bs=bs, val_bs=val_bs, num_workers=num_workers, device=device, shuffle=shuffle, drop_last=drop_last)
     dls.cls_num_list = np.bincount(np.asarray(ytr, dtype=np.int64), minlength=len(vocab)).tolist()
     return dls
 
@@ -420,14 +475,19 @@ def lt_dls(
     train_file=None, # 'list': training list file (`relative/path.jpg label` lines)
     valid_file=None, # 'list': test/validation list file
     shuffle:bool=True, # shuffle the training set
+    drop_last:bool|None=None, # drop the last incomplete training batch; `None`: fastai's default, `shuffle`. LDAM-DRW keeps it (False)
 )->DataLoaders:
     "Long-tailed `DataLoaders` with `cls_num_list` (training images per class, `vocab` order), `vocab` and `c`"
     if source not in _SOURCES: raise ValueError(f"Unknown source {source!r}: use one of {_SOURCES}.")
     if imb_ratio is not None: _check_imb(imb_type, imb_ratio)
+    for n, v in (('bs', bs), ('val_bs', val_bs)):
+        if v is not None: _check_int(n, v)
+    if drop_last is None: drop_last = shuffle
     device = default_device() if device is None else torch.device(device)
     if source in ('cifar10', 'cifar100', 'fmnist'):
         train, valid, stats, path = _small_datasets(source, data_path, imb_ratio, imb_type, seed, download)
-        return tensor_dls(train, valid, stats, bs=bs, val_bs=val_bs, pad=pad, flip=flip, device=device, path=path, shuffle=shuffle)
+        return tensor_dls(train, valid, stats, bs=bs, val_bs=val_bs, pad=pad, flip=flip, device=device, path=path,
+                          shuffle=shuffle, drop_last=drop_last)
     if data_path is None: raise ValueError(f"source={source!r} needs data_path= the dataset folder.")
     path = Path(data_path)
     if not path.is_dir(): raise FileNotFoundError(f"{path} not found: pass data_path= an existing dataset folder.")
@@ -446,7 +506,7 @@ def lt_dls(
         if unseen: raise ValueError(f"{valid_file} has labels {unseen[:5]} that never occur in {train_file}: check the list files.")
         o2i = {o: i for i, o in enumerate(vocab)}
         ytr, yva = np.array([o2i[o] for o in ytr.tolist()]), np.array([o2i[o] for o in yva.tolist()])
-    return _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle)
+    return _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle, drop_last)
 
 # %% ../nbs/02_data.ipynb #863cc5d4
 _SHOT_COLORS = dict(many='tab:blue', medium='tab:orange', few='tab:red')
@@ -460,6 +520,8 @@ def show_class_counts(
 ):
     "Bar chart of training images per class, log scale, many/medium/few-shot bands shaded"
     counts = np.asarray(getattr(dls, 'cls_num_list', dls))
+    if counts.ndim != 1 or len(counts) == 0 or not np.issubdtype(counts.dtype, np.number) or (counts <= 0).any():
+        raise ValueError(f"show_class_counts needs a non-empty list of positive counts (or `DataLoaders` with `cls_num_list`), got {counts.tolist()!r:.80}.")
     vocab = list(getattr(dls, 'vocab', range(len(counts))))
     groups = shot_groups(counts)
     if ax is None: _, ax = plt.subplots(figsize=figsize)

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from .margins import check_cls_num_list, ldam_margins, max_others
+from .margins import check_cls_num_list, ldam_margins, max_others, _check_number
 
 # %% auto #0
 __all__ = ['AdjustedCELoss', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'class_balanced_weights']
@@ -32,6 +32,8 @@ class AdjustedCELoss(nn.Module):
                 ):
         super().__init__()
         counts = check_cls_num_list(cls_num_list)
+        if len(counts) < 2:
+            raise ValueError(f"cls_num_list has {len(counts)} class: a classifier needs at least 2 classes")
         self.cls_num_list = [int(c) if c == int(c) else c for c in counts.tolist()]
         self.register_buffer('log_counts', counts.log().float())
         self.weight, self.reduction = weight, reduction
@@ -44,7 +46,9 @@ class AdjustedCELoss(nn.Module):
     @weight.setter
     def weight(self, w):
         if w is not None:
-            w = torch.as_tensor(w, dtype=torch.float32).detach()
+            try: w = torch.as_tensor(w, dtype=torch.float32).detach()
+            except (TypeError, ValueError, RuntimeError) as e:
+                raise ValueError(f"weight must be numbers, one per class, or None for uniform: {e}") from None
             if w.shape != (self.n_classes,):
                 raise ValueError(f"weight has shape {tuple(w.shape)} but cls_num_list has {self.n_classes} classes: "
                                  f"pass one weight per class, shape ({self.n_classes},), or None for uniform")
@@ -59,17 +63,27 @@ class AdjustedCELoss(nn.Module):
         if r not in _REDUCTIONS: raise ValueError(f"reduction={r!r}: use one of {_REDUCTIONS}")
         self._reduction = r
 
+    # NaN/inf check of the reduced loss (one scalar, so no pass over the logits): None checks CPU tensors only
+    # (free there), True checks on every device (one host sync per batch on an accelerator), False never
+    check_finite:bool|None = None
+
     def _check(self, logits, target):
         "Plain-tensor `logits` (in a dtype fit for the loss) and `target`, after checking shapes and class range"
         if not isinstance(logits, Tensor) or logits.ndim != 2 or not logits.is_floating_point():
             raise ValueError(f"logits must be a float tensor of shape (N, C), got "
-                             f"{tuple(logits.shape) if isinstance(logits, Tensor) else type(logits).__name__}")
+                             f"{(str(logits.dtype) + ' ' + str(tuple(logits.shape))) if isinstance(logits, Tensor) else type(logits).__name__}")
         if logits.shape[1] != self.n_classes:
             raise ValueError(f"logits have {logits.shape[1]} classes but cls_num_list has {self.n_classes} counts: "
                              "build the loss from the training counts of the same classes the model predicts")
-        if not isinstance(target, Tensor) or target.is_floating_point() or target.shape != logits.shape[:1]:
+        if (not isinstance(target, Tensor) or target.is_floating_point() or target.is_complex() or target.dtype == torch.bool
+            or target.shape != logits.shape[:1]):
             raise ValueError(f"target must be an integer tensor of shape ({logits.shape[0]},) with one class index per row, got "
                              f"{(str(target.dtype) + ' ' + str(tuple(target.shape))) if isinstance(target, Tensor) else type(target).__name__}")
+        if target.device != logits.device:
+            raise ValueError(f"target is on {target.device} but logits are on {logits.device}: move both to the same device")
+        if logits.shape[0] == 0 and self.reduction == 'mean':
+            raise ValueError("empty batch (N = 0): the mean loss of no samples is undefined; skip empty batches "
+                             "or use reduction='sum' or 'none'")
         logits, target = _as_plain(logits), _as_plain(target).long()
         if target.device.type == 'cpu' and target.numel():   # elsewhere the check would stall the device every batch
             lo, hi = torch.aminmax(target)
@@ -91,7 +105,28 @@ class AdjustedCELoss(nn.Module):
         logits, target = self._check(logits, target)
         z = self.adjust(logits, target)
         w = None if self.weight is None else self._on(self.weight, z)
-        return F.cross_entropy(z, target, weight=w, reduction=self.reduction)
+        out = F.cross_entropy(z, target, weight=w, reduction=self.reduction)
+        check = self.check_finite if self.check_finite is not None else out.device.type == 'cpu'
+        if check and self.reduction != 'none' and not torch.isfinite(out): self._not_finite(logits, target, out)
+        return out
+
+    def _not_finite(self, logits, target, out):
+        "Raise a `ValueError` saying why the loss `out` is not finite (only runs when it is not: costs nothing otherwise)"
+        name, bad = type(self).__name__, ~torch.isfinite(logits)
+        if bad.any():
+            rows = bad.any(1).nonzero().flatten()
+            raise ValueError(f"{name} is {out.item()}: the logits hold {int(logits.isnan().sum())} NaN and "
+                             f"{int(logits.isinf().sum())} inf values, in {len(rows)} of {len(logits)} rows (first: "
+                             f"{rows[:5].tolist()}). The model's output is not finite: check the inputs for NaN/inf, lower "
+                             "the learning rate; with float16 mixed precision use a cosine head (`NormedLinear`) or bfloat16")
+        if self.weight is not None and self.reduction == 'mean' and not self._on(self.weight, logits)[target].sum() > 0:
+            raise ValueError(f"{name} is {out.item()}: every target of this batch has class weight 0, so the weighted "
+                             "mean divides 0 by 0; give every class a weight > 0")
+        s = getattr(self, 's', None)
+        raise ValueError(f"{name} is {out.item()} although the logits are finite: the largest |logit| is "
+                         f"{logits.abs().max().item():.3g} and the adjusted logits overflow {logits.dtype}"
+                         + (f"; the loss scales them by s = {s:g} and expects cosines in [-1, 1]: use a cosine head"
+                            " (`NormedLinear`, `normed_head`)" if s is not None else ""))
 
     def activation(self, x:Tensor) -> Tensor:
         "Class probabilities the model was trained to give"
@@ -113,10 +148,10 @@ class LDAMLoss(AdjustedCELoss):
                  reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
                 ):
         super().__init__(cls_num_list, weight, reduction)
-        if not (isinstance(s, (int, float)) and math.isfinite(s) and s > 0):
-            raise ValueError(f"s = {s}: the logit scale must be a finite number > 0 (LDAM and ELM use 30)")
-        self.max_m, self.s = max_m, float(s)
+        self.s = _check_number('s', s, lambda v: math.isfinite(v) and v > 0,
+                               "the logit scale must be a finite number > 0 (LDAM and ELM use 30)")
         self.register_buffer('margins', ldam_margins(cls_num_list, max_m))
+        self.max_m = float(max_m)
 
     def target_shift(self, scaled:Tensor, target:Tensor) -> Tensor:
         "How far each row's target logit moves, in units of the scaled logits `scaled` $= s z$: $-s m_y$"
@@ -141,9 +176,7 @@ class ELMLoss(LDAMLoss):
                  reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
                 ):
         super().__init__(cls_num_list, max_m, s, weight, reduction)
-        if not (isinstance(lam, (int, float)) and math.isfinite(lam)):
-            raise ValueError(f"lam = {lam}: lambda must be a finite number (the paper uses 1; 0 gives LDAM)")
-        self.lam = float(lam)
+        self.lam = _check_number('lam', lam, math.isfinite, "lambda must be a finite number (the paper uses 1; 0 gives LDAM)")
 
     def target_shift(self, scaled, target):
         "How far each row's target logit moves, in units of `scaled` $= s z$: $s(\\lambda m_{\\hat\\jmath} - m_y)$"
@@ -163,9 +196,7 @@ class LogitAdjustedLoss(AdjustedCELoss):
                  reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
                 ):
         super().__init__(cls_num_list, weight, reduction)
-        if not (isinstance(tau, (int, float)) and math.isfinite(tau)):
-            raise ValueError(f"tau = {tau}: tau must be a finite number (1.0 is the usual choice)")
-        self.tau = float(tau)
+        self.tau = _check_number('tau', tau, math.isfinite, "tau must be a finite number (1.0 is the usual choice)")
         self.register_buffer('log_prior', self.log_counts - self.log_counts.logsumexp(0))
 
     def adjust(self, logits, target): return logits + self.tau * self._on(self.log_prior, logits)
@@ -188,7 +219,7 @@ def class_balanced_weights(cls_num_list, # number of training images of each cla
                           ) -> Tensor:
     "Effective-number weights $(1-\\beta)/(1-\\beta^{n_c})$, normalised to sum to $C$, float32, shape (C,)"
     counts = check_cls_num_list(cls_num_list)
-    if not (isinstance(beta, (int, float)) and 0 <= beta < 1):
-        raise ValueError(f"beta = {beta}: beta must be in [0, 1) (0.9999 in LDAM-DRW and ELM; 0 gives uniform weights)")
+    beta = _check_number('beta', beta, lambda v: 0 <= v < 1,
+                         "beta must be in [0, 1) (0.9999 in LDAM-DRW and ELM; 0 gives uniform weights)")
     w = (1 - beta) / (1 - torch.tensor(beta, dtype=torch.float64) ** counts)
     return (w / w.sum() * len(counts)).float()

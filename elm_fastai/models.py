@@ -6,6 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/models.html.md"""
 
 # %% ../nbs/03_models.ipynb #d8910e23
 from __future__ import annotations
+import numbers
 from collections import OrderedDict
 import torch
 import torch.nn.functional as F
@@ -16,6 +17,11 @@ from fastcore.basics import store_attr
 __all__ = ['NormedLinear', 'PadShortcut', 'BasicBlock', 'cifar_resnet', 'resnet32', 'normed_head']
 
 # %% ../nbs/03_models.ipynb #80c0f5e6
+def _check_int(name:str, v, lo:int=1) -> int:
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+        raise ValueError(f"`{name}` must be an integer >= {lo}, got {v!r}")
+    return int(v)
+
 class NormedLinear(nn.Module):
     "Cosine classifier: `normalize(x) @ normalize(W)`, outputs in [-1, 1] (LDAM-DRW's `NormedLinear`)"
     def __init__(self,
@@ -23,6 +29,7 @@ class NormedLinear(nn.Module):
         n_out:int, # number of classes
     ):
         super().__init__()
+        n_in, n_out = _check_int('n_in', n_in), _check_int('n_out', n_out)
         store_attr()
         self.weight = nn.Parameter(torch.empty(n_in, n_out))
         self.reset_parameters()
@@ -32,6 +39,9 @@ class NormedLinear(nn.Module):
         with torch.no_grad(): self.weight.uniform_(-1, 1).renorm_(2, 1, 1e-5).mul_(1e5)
 
     def forward(self, x:Tensor) -> Tensor:
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ValueError(f"NormedLinear({self.n_in}, {self.n_out}) needs features of shape (N, {self.n_in}), got "
+                             f"{tuple(x.shape)}: flatten/pool the features first, or build it with n_in={x.shape[-1]}")
         return F.normalize(x, dim=1) @ F.normalize(self.weight, dim=0)
 
     def extra_repr(self) -> str: return f'n_in={self.n_in}, n_out={self.n_out}'
@@ -41,6 +51,8 @@ class PadShortcut(nn.Module):
     "Option-A shortcut: subsample by `stride` and zero-pad the channels from `ni` to `nf`"
     def __init__(self, ni:int, nf:int, stride:int=2):
         super().__init__()
+        ni, nf, stride = _check_int('ni', ni), _check_int('nf', nf), _check_int('stride', stride)
+        if nf < ni: raise ValueError(f"`PadShortcut` pads channels from ni={ni} up to nf={nf}: needs nf >= ni")
         store_attr()
 
     def forward(self, x:Tensor) -> Tensor:
@@ -81,8 +93,8 @@ def cifar_resnet(
     n_in:int=3, # input channels
 ) -> nn.Sequential:
     "CIFAR ResNet with 6·`n_blocks`+2 layers (He et al. 2016), option-A shortcuts, as used by LDAM-DRW"
-    if n_blocks < 1: raise ValueError(f"`n_blocks` must be at least 1, got {n_blocks}")
-    if n_classes < 2: raise ValueError(f"`n_classes` must be at least 2, got {n_classes}")
+    n_blocks, n_in = _check_int('n_blocks', n_blocks), _check_int('n_in', n_in)
+    n_classes = _check_int('n_classes', n_classes, 2)
     model = nn.Sequential(OrderedDict(
         stem=nn.Sequential(_conv3x3(n_in, 16), nn.BatchNorm2d(16), nn.ReLU()),
         layer1=_stage(16, 16, n_blocks, 1),
@@ -110,6 +122,9 @@ def normed_head(
     model:nn.Module, # a classifier ending in an `nn.Linear`, e.g. `torchvision.models.resnet18(num_classes=10)`
 ) -> nn.Module:
     "Replace the last `nn.Linear` of `model` by a `NormedLinear` of the same shape (in place), for LDAM/ELM"
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"`normed_head` needs a model (an `nn.Module`), got {type(model).__name__}: to build one from a "
+                         "function, call it first, e.g. `normed_head(resnet18(num_classes=10))`")
     found = _last_linear(model)
     if found is None:
         raise ValueError(f"`normed_head` found no `nn.Linear` in {type(model).__name__}: it replaces the last "
