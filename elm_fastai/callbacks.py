@@ -91,7 +91,9 @@ class DRW(Callback):
         if epoch < start: return None
         return class_balanced_weights(get_cls_num_list(self.learn, self.cls_num_list), self.beta)
 
-    def before_fit(self):
+    def before_fit(self): self.checked = False
+    def _check_fit(self):
+        "Checks at the start of a fit's training (fastai also calls `before_fit` inside `get_preds` and `validate`)"
         weight_holder(self.learn.loss_func)  # clear error now rather than in the middle of training
         counts = get_cls_num_list(self.learn, self.cls_num_list)
         vocab = _dls_attr(self.dls, 'vocab')
@@ -106,6 +108,7 @@ class DRW(Callback):
 
     def before_train(self):
         "Weights of this epoch; set when training starts, so `get_preds`/`validate` after a fit keep the last epoch's"
+        if not getattr(self, 'checked', False): self._check_fit(); self.checked = True
         w = self.weight_at(self.epoch)
         weight_holder(self.learn.loss_func).weight = None if w is None else w.to(_model_device(self.model))
 
@@ -159,7 +162,9 @@ class DRS(Callback):
         _resolve_epoch(start_epoch, 1)
         store_attr()
 
-    def before_fit(self):
+    def before_fit(self): self.checked = False
+    def _check_fit(self):
+        "Read and check the labels when the fit's training starts (not in `get_preds`, where fastai also calls `before_fit`)"
         labels = self.labels if self.labels is not None else dataset_labels(self.dls.train_ds)
         self._labels = torch.as_tensor(labels)
         if self._labels.is_floating_point(): raise ValueError(f"DRS labels must be integers, got {self._labels.dtype}")
@@ -172,7 +177,8 @@ class DRS(Callback):
             warnings.warn(f"DRS starts at epoch {self.start} but the fit has {self.n_epoch} epochs: sampling stays "
                           "uniform over the items. Lower `start_epoch`.")
 
-    def before_epoch(self):
+    def before_train(self):
+        if not getattr(self, 'checked', False): self._check_fit(); self.checked = True
         dl = _inner_dl(self.dls.train)
         if self.epoch >= self.start: dl.get_idxs = partial(balanced_idxs, self._labels, dl.n)
         else: self._restore(dl)

@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import json, math, sys, time
+import json, math, random, sys, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -109,6 +109,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
              ) -> tuple[Learner, dict]:
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores"
     set_seed(seed, reproducible=True)
+    dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
     counts = list(dls.cls_num_list)
     name, normed, drw_applies = run_name(loss, drw), LOSSES[loss][1], LOSSES[loss][2]
     model = make_model(arch, len(counts), normed, n_in)
@@ -202,7 +203,7 @@ def check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, ar
     bad = [l for l in losses if l not in LOSSES]
     if bad: _fail(f"unknown loss {bad[0]!r}: use one or more of {', '.join(LOSSES)}, comma-separated")
     if imb_type not in ('exp', 'step'): _fail(f"unknown --imb-type {imb_type!r}: use exp or step")
-    if not (imb_ratio >= 1): _fail(f"--imb-ratio must be >= 1 (largest / smallest class count), got {imb_ratio}")
+    if imb_ratio is not None and not (imb_ratio >= 1): _fail(f"--imb-ratio must be >= 1 (largest / smallest class count), got {imb_ratio}")
     if epochs < 1: _fail(f"--epochs must be >= 1, got {epochs}")
     if bs < 1: _fail(f"--bs must be >= 1, got {bs}")
     if not (lr > 0): _fail(f"--lr must be > 0, got {lr}")
@@ -223,7 +224,7 @@ def elm_fastai_train(
     dataset:str='fmnist', # fmnist, cifar10, cifar100, folder (train/ and test/ class folders) or list (list files)
     data_path:str=None, # dataset folder or archive (default: where the dataset is installed or cached)
     imb_type:str='exp', # long-tailed profile: exp or step
-    imb_ratio:float=100, # largest / smallest training class count
+    imb_ratio:float=None, # largest / smallest training class count (default: 100 for fmnist and CIFAR; folder and list data as they are)
     loss:str='elm', # ce, focal, cb, ldam, elm, bsoftmax or la; a comma-separated list trains each
     drw:store_true=False, # deferred re-weighting from 80 % of the epochs (the default)
     no_drw:store_true=False, # no deferred re-weighting
@@ -241,16 +242,19 @@ def elm_fastai_train(
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
     if drw and no_drw: _fail('--drw and --no-drw contradict each other: give one')
     if epochs is None: epochs = 8 if dataset == 'fmnist' else 200
+    if imb_ratio is None and dataset in ('fmnist', 'cifar10', 'cifar100'): imb_ratio = 100
     losses, seed_list, arch, dev = check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, arch, seeds, device)
     try:
         dls = lt_dls(dataset, data_path, imb_ratio=imb_ratio, imb_type=imb_type, bs=bs, device=dev,
-                     train_file=train_file, valid_file=valid_file, size=size)
+                     train_file=train_file, valid_file=valid_file, size=size, drop_last=False)   # as LDAM-DRW
     except (ValueError, FileNotFoundError) as e: _fail(str(e).splitlines()[0])
+    if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
                   drw=not no_drw, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev),
                   n_train=int(sum(dls.cls_num_list)), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
-    print(f"{dataset}-LT ({imb_type}, ρ={imb_ratio:g}): {config['n_train']} training images in {len(dls.vocab)} classes, "
+    profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
+    print(f"{dataset}-LT ({profile}): {config['n_train']} training images in {len(dls.vocab)} classes, "
           f"{arch}, {epochs} epochs on {dev}")
     res = run_experiments(dls, losses, seed_list, out, config, drw=not no_drw, epochs=epochs, lr=lr, arch=arch, n_in=n_in)
     print(results_table(res['summary'], res['vocab']))
