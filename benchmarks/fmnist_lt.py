@@ -28,14 +28,17 @@ def main():
     dls = lt_dls('fmnist', imb_ratio=a.imb_ratio, device='cpu')
     kw = dict(epochs=a.epochs, arch=a.arch, n_in=1, lr=0.1)
     start, runs = time.time(), []
-    # seed by seed, so that an interrupted benchmark still compares every method on the seeds it finished;
-    # the table is rewritten after each group of runs
-    for seed in seeds:
-        for losses, drw, group in [(['elm', 'ldam'], True, 'margin_drw'), (['ce'], False, 'ce'),
-                                   (['focal', 'cb', 'bsoftmax', 'la'], False, 'baselines')]:
-            res = run_experiments(dls, losses, [seed], out / f'seed{seed}' / group, drw=drw, **kw)
-            runs += res['runs']
-            write_report(a, tag, out, runs, res, kw, seeds, time.time() - start)
+    # ELM-DRW, LDAM-DRW and CE on every seed first, then the other baselines; the table is rewritten after each group
+    # of runs, and a group whose results.json exists is read instead of trained again (rerun the command to resume)
+    groups = [(['elm', 'ldam'], True, 'margin_drw'), (['ce'], False, 'ce'), (['focal', 'cb', 'bsoftmax', 'la'], False, 'baselines')]
+    plan = [(seed, g) for g in groups[:2] for seed in seeds] + [(seed, groups[2]) for seed in seeds]
+    plan.sort(key=lambda sg: (sg[1][2] == 'baselines', sg[0]))
+    for seed, (losses, drw, group) in plan:
+        done = out / f'seed{seed}' / group / 'results.json'
+        if done.exists(): res = json.loads(done.read_text())
+        else: res = run_experiments(dls, losses, [seed], done.parent, drw=drw, **kw)
+        runs += res['runs']
+        write_report(a, tag, out, runs, res, kw, seeds, time.time() - start)
 
 def write_report(a, tag, out, runs, res, kw, seeds, seconds):
     summary = summarize(runs)

@@ -9,7 +9,7 @@ than wall time), as the median of 7 blocks of repeated forward + backward; on CU
 `torch.utils.benchmark.Timer.blocked_autorange` (wall time, synchronised). Ratios are to `F.cross_entropy` on the same
 logits, measured in the same run. `torch.compile` rows are the same loss compiled by inductor.
 """
-import argparse, json, platform, statistics, sys, time
+import argparse, json, os, platform, statistics, sys, time
 from pathlib import Path
 import torch, torch.nn.functional as F
 from torch.utils.benchmark import Timer
@@ -55,6 +55,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    a.load = [os.getloadavg()[0]]
     rows = []
     for n, c in SHAPES:
         ratio = 500 if c > 5000 else 100
@@ -77,6 +78,7 @@ def main():
             base = base or sec
             rows.append(dict(N=n, C=c, imb_ratio=ratio, loss=name, us=sec * 1e6, ratio=sec / base))
             print(f'N={n:4d} C={c:5d}  {name:32s} {sec*1e6:9.1f} us  x{sec/base:.2f}', flush=True)
+    a.load.append(os.getloadavg()[0])
     write_md(rows, a)
 
 def write_md(rows, a):
@@ -84,7 +86,8 @@ def write_md(rows, a):
     cmd = 'python benchmarks/' + Path(sys.argv[0]).name + (' ' + ' '.join(sys.argv[1:]) if sys.argv[1:] else '')
     lines = ['# Loss speed: forward + backward against `F.cross_entropy`', '',
              f'Command: `{cmd}`  ', f'Machine: {platform.processor() or platform.machine()}, {a.device}, '
-             f'{torch.get_num_threads()} thread(s), torch {torch.__version__}, {time.strftime("%Y-%m-%d")}  ',
+             f'{torch.get_num_threads()} thread(s), torch {torch.__version__}, {time.strftime("%Y-%m-%d")}; 1-min load average '
+             f'{a.load[0]:.1f} at the start, {a.load[1]:.1f} at the end (2 cores shared with other jobs: compare rows of one run)  ',
              'Median time of one forward + backward of the loss alone (µs; on the CPU: CPU time of the calling thread); '
              'ratio to `F.cross_entropy` on the same logits, measured in the same run.', '',
              '| N | C | ρ | loss | µs | × CE |', '|---:|---:|---:|---|---:|---:|']
