@@ -136,7 +136,7 @@ class TensorImageDataset:
     def c(self): return len(self.vocab)
     @property
     def cls_num_list(self): return np.bincount(self.y.cpu().numpy(), minlength=self.c).tolist()
-    def new_empty(self): return type(self)(self.x[:0], self.y[:0], self.vocab, self.split_idx)
+    def new_empty(self): return type(self)(self.x[:0].clone(), self.y[:0].clone(), self.vocab, self.split_idx)  # clone: a view would pickle all the images
     def to(self, device):
         self.x, self.y = self.x.to(device), self.y.to(device)
         return self

@@ -18,7 +18,11 @@ def readme_text(root=Path('.')):
     for c in nb.cells:
         if c.cell_type == 'raw': continue
         if c.cell_type == 'code':
-            if any(re.match(r'#\|\s*(hide|exporti?|default_exp)\b', d) for d in _directives(c.source)): continue
+            ds = _directives(c.source)
+            if any(re.match(r'#\|\s*(hide|exporti?|default_exp)\b', d) for d in ds): continue
+            if any(re.match(r'#\|\s*echo:\s*false', d) for d in ds):   # output only: its markdown becomes text
+                md = [''.join(o['data']['text/markdown']) for o in c.get('outputs', []) if 'text/markdown' in o.get('data', {})]
+                cells.append(nbformat.v4.new_markdown_cell('\n'.join(md))); continue
             c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|'))
         cells.append(c)
     nb.cells = cells
