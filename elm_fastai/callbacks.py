@@ -16,7 +16,7 @@ from fastai.basics import *
 from fastai.callback.schedule import ParamScheduler
 from fastai.losses import BaseLoss, CrossEntropyLossFlat, FocalLossFlat
 from fastai.optimizer import SGD
-from .margins import check_cls_num_list
+from .margins import count_list
 from .losses import class_balanced_weights, ELMLoss, LDAMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
 from .models import NormedLinear, resnet32, normed_head
 from .data import shot_groups, SHOT_MANY, SHOT_FEW
@@ -52,11 +52,7 @@ def get_cls_num_list(learn, cls_num_list=None) -> list:
     if cls_num_list is None:
         raise ValueError("Cannot find the number of training images per class: pass `cls_num_list=`, use a loss with a "
                          "`cls_num_list` (e.g. `ELMLoss`), or set `dls.cls_num_list`.")
-    return _counts(cls_num_list)
-
-def _counts(cls_num_list) -> list:
-    "`cls_num_list` checked (positive, finite), as a list of ints (floats only where not whole)"
-    return [int(c) if c == int(c) else c for c in check_cls_num_list(cls_num_list).tolist()]
+    return count_list(cls_num_list)
 
 # %% ../nbs/04_callbacks.ipynb #9752057e
 def _resolve_epoch(start_epoch:int|float, n_epoch:int) -> int:
@@ -82,7 +78,7 @@ class DRW(Callback):
     ):
         _resolve_epoch(start_epoch, 1)  # bad values fail here, not when the fit starts
         class_balanced_weights([1, 2], beta)
-        if cls_num_list is not None: cls_num_list = _counts(cls_num_list)
+        if cls_num_list is not None: cls_num_list = count_list(cls_num_list)
         store_attr()
 
     def weight_at(self, epoch:int, n_epoch:int|None=None) -> Tensor|None:
@@ -432,7 +428,7 @@ def lt_learner(
     "A `Learner` for long-tailed classification with the defaults of LDAM-DRW and ELM"
     if cls_num_list is None: cls_num_list = _dls_attr(dls, 'cls_num_list')
     if cls_num_list is None: cls_num_list = np.bincount(dataset_labels(dls.train_ds)).tolist()
-    cls_num_list = _counts(cls_num_list)
+    cls_num_list = count_list(cls_num_list)
     c = _dls_attr(dls, 'c')
     if isinstance(c, int) and c != len(cls_num_list):
         raise ValueError(f"{len(cls_num_list)} class counts but the data has {c} classes (`dls.c`): pass the training counts "

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from .margins import check_cls_num_list, ldam_margins, max_others, _check_number
+from .margins import check_cls_num_list, count_list, ldam_margins, max_others, _check_number
 
 # %% auto #0
 __all__ = ['AdjustedCELoss', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'class_balanced_weights']
@@ -34,7 +34,7 @@ class AdjustedCELoss(nn.Module):
         counts = check_cls_num_list(cls_num_list)
         if len(counts) < 2:
             raise ValueError(f"cls_num_list has {len(counts)} class: a classifier needs at least 2 classes")
-        self.cls_num_list = [int(c) if c == int(c) else c for c in counts.tolist()]
+        self.cls_num_list = count_list(counts)
         self.register_buffer('log_counts', counts.log().float())
         self.weight, self.reduction = weight, reduction
 

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['logsumexp_others', 'max_others', 'check_cls_num_list', 'ldam_margins', 'pair_margins']
+__all__ = ['logsumexp_others', 'max_others', 'check_cls_num_list', 'count_list', 'ldam_margins', 'pair_margins']
 
 # %% ../nbs/00_margins.ipynb #7beea796
 def _check_logits_target(logits:Tensor, target:Tensor) -> Tensor:
@@ -71,6 +71,10 @@ def _check_number(name:str, v, ok, want:str) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real) or not ok(float(v)):
         raise ValueError(f"{name} = {v!r}: {want}")
     return float(v)
+
+def count_list(cls_num_list) -> list:
+    "`cls_num_list` checked by `check_cls_num_list`, as a list of ints (floats only where not whole)"
+    return [int(c) if c == int(c) else c for c in check_cls_num_list(cls_num_list).tolist()]
 
 # %% ../nbs/00_margins.ipynb #196dfa31
 def ldam_margins(cls_num_list, # number of training images of each class
