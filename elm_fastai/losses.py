@@ -165,6 +165,8 @@ class LDAMLoss(AdjustedCELoss):
     def extra_repr(self): return f"max_m={self.max_m}, s={self.s}, " + super().extra_repr()
 
 # %% ../nbs/01_losses.ipynb #6c7b8ae4
+_PICKS = ('logit', 'pair')
+
 class ELMLoss(LDAMLoss):
     "ELM: cross entropy on $s z'$, target logit $z'_y = z_y - m_y + \\lambda m_{\\hat\\jmath}$, $\\hat\\jmath = \\arg\\max_{j\\ne y} z_j$"
     def __init__(self,
@@ -174,17 +176,34 @@ class ELMLoss(LDAMLoss):
                  s:float=30., # logit scale
                  weight=None, # per-class loss weight (C,), None for uniform
                  reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
+                 pick:str='logit', # wrong class ĵ: largest logit ('logit', released) or most violated pair margin ('pair')
+                 enlarge:bool=False, # subtract λ m_ĵ from the target logit (a larger margin) instead of adding it (released)
                 ):
         super().__init__(cls_num_list, max_m, s, weight, reduction)
         self.lam = _check_number('lam', lam, math.isfinite, "lambda must be a finite number (the paper uses 1; 0 gives LDAM)")
+        if pick not in _PICKS: raise ValueError(f"pick={pick!r}: use 'logit' (the released ELM) or 'pair'")
+        if not isinstance(enlarge, bool): raise ValueError(f"enlarge={enlarge!r}: use True or False (False: the released ELM)")
+        self.pick, self.enlarge = pick, enlarge
+
+    @property
+    def sign(self) -> int:
+        "+1 when the competitor's margin is added to the target logit (released), -1 when it is subtracted (`enlarge`)"
+        return -1 if self.enlarge else 1
+
+    def competitor(self, scaled:Tensor, target:Tensor) -> Tensor:
+        "The wrong class $\\hat\\jmath$ of each row (no gradient): largest logit, or largest $z_j - \\sigma\\lambda m_j$ for `pick='pair'`"
+        score = scaled.detach()
+        if self.pick == 'pair': score = score - self.sign * self.lam * self.s * self._on(self.margins, score)
+        return max_others(score, target)[1]
 
     def target_shift(self, scaled, target):
-        "How far each row's target logit moves, in units of `scaled` $= s z$: $s(\\lambda m_{\\hat\\jmath} - m_y)$"
+        "How far each row's target logit moves, in units of `scaled` $= s z$: $s(\\sigma\\lambda m_{\\hat\\jmath} - m_y)$"
         sm = self._on(self.margins, scaled) * self.s
-        competitor = max_others(scaled.detach(), target)[1]
-        return self.lam * sm[competitor] - sm[target]
+        return self.sign * self.lam * sm[self.competitor(scaled, target)] - sm[target]
 
-    def extra_repr(self): return f"lam={self.lam}, " + super().extra_repr()
+    def extra_repr(self):
+        variant = ('' if self.pick == 'logit' else f", pick={self.pick!r}") + (', enlarge=True' if self.enlarge else '')
+        return f"lam={self.lam}{variant}, " + super().extra_repr()
 
 # %% ../nbs/01_losses.ipynb #06367237
 class LogitAdjustedLoss(AdjustedCELoss):

@@ -90,7 +90,8 @@ def ldam_margins(cls_num_list, # number of training images of each class
 def pair_margins(cls_num_list, # number of training images of each class
                  max_m:float=0.5, # margin of the rarest class
                  lam:float=1.0, # weight of the competitor's margin (0: LDAM)
+                 enlarge:bool=False, # add the competitor's margin instead of subtracting it (`ELMLoss(enlarge=True)`)
                 ) -> Tensor:
-    "ELM's margin $M_{yj} = m_y - \\lambda m_j$ for a sample of class $y$ (row) whose strongest wrong class is $j$ (column)"
+    "ELM's margin $M_{yj} = m_y - \\lambda m_j$ (`enlarge`: $m_y + \\lambda m_j$) for a sample of class $y$ (row) whose competitor is $j$ (column)"
     m = ldam_margins(cls_num_list, max_m)
-    return m[:, None] - lam * m[None, :]
+    return m[:, None] + (1 if enlarge else -1) * lam * m[None, :]

@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import json, math, random, sys, time
+import inspect, json, math, random, sys, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -32,22 +32,27 @@ LOSSES = {  # name: (display name, cosine head, DRW applies)
     'bsoftmax': ('BalancedSoftmax', False, False), 'la': ('LA', False, False)}
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
 
+_LOSS_CLASSES = dict(ldam=LDAMLoss, elm=ELMLoss, bsoftmax=BalancedSoftmaxLoss, la=LogitAdjustedLoss)
+
 def make_loss(name:str, # a key of `LOSSES`
               cls_num_list:list, # training images per class
+              **kwargs, # settings of the loss class (e.g. `lam=0.5` for ELM), in place of its defaults
              ):
     "The loss `name` for `cls_num_list`, with the settings of LDAM-DRW (focal: γ = 1) and ELM (s=30, max_m=0.5, λ=1)"
-    if name == 'ce' or name == 'cb': return CrossEntropyLossFlat()
-    if name == 'focal': return FocalLossFlat(gamma=1.)
-    if name == 'ldam': return LDAMLoss(cls_num_list)
-    if name == 'elm': return ELMLoss(cls_num_list)
-    if name == 'bsoftmax': return BalancedSoftmaxLoss(cls_num_list)
-    if name == 'la': return LogitAdjustedLoss(cls_num_list, tau=1.)
-    raise ValueError(f"unknown loss {name!r}: use one of {', '.join(LOSSES)}")
+    if name not in LOSSES: raise ValueError(f"unknown loss {name!r}: use one of {', '.join(LOSSES)}")
+    if name in _LOSS_CLASSES:
+        cls = _LOSS_CLASSES[name]
+        unknown = set(kwargs) - set(inspect.signature(cls).parameters) - {'cls_num_list'}
+        if unknown: raise ValueError(f"{cls.__name__} has no setting {', '.join(sorted(unknown))}: see its signature")
+        return cls(cls_num_list, **kwargs)
+    if kwargs: raise ValueError(f"settings {sorted(kwargs)} given for loss {name!r}, which takes none here")
+    return FocalLossFlat(gamma=1.) if name == 'focal' else CrossEntropyLossFlat()
 
-def run_name(loss:str, drw:bool) -> str:
-    "How a run is named in tables and files, e.g. 'ELM-DRW'"
+def run_name(loss:str, drw:bool, loss_kw:dict|None=None) -> str:
+    "How a run is named in tables and files, e.g. 'ELM-DRW' or 'ELM-DRW lam=0.5'"
     display, _, drw_applies = LOSSES[loss]
-    return display + ('-DRW' if drw and drw_applies else '')
+    settings = ''.join(f' {k}={v}' for k, v in (loss_kw or {}).items())
+    return display + ('-DRW' if drw and drw_applies else '') + settings
 
 # %% ../nbs/05_train.ipynb #85f9709f
 DEFAULT_ARCH = dict(fmnist='resnet8', cifar10='resnet32', cifar100='resnet32', folder='resnet18', list='resnet18')
@@ -106,15 +111,16 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               arch:str='resnet32', # architecture, see `make_model`
               seed:int=0, # training seed (the long-tailed subset does not depend on it)
               n_in:int=3, # input channels
+              loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
              ) -> tuple[Learner, dict]:
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores"
     set_seed(seed, reproducible=True)
     dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
     counts = list(dls.cls_num_list)
-    name, normed, drw_applies = run_name(loss, drw), LOSSES[loss][1], LOSSES[loss][2]
+    name, normed, drw_applies = run_name(loss, drw, loss_kw), LOSSES[loss][1], LOSSES[loss][2]
     model = make_model(arch, len(counts), normed, n_in)
     with_drw = loss == 'cb' or (drw and drw_applies)
-    learn = lt_learner(dls, arch=model, loss=make_loss(loss, counts), drw=with_drw,
+    learn = lt_learner(dls, arch=model, loss=make_loss(loss, counts, **(loss_kw or {})), drw=with_drw,
                        drw_start=0 if loss == 'cb' else 0.8, lr=lr)
     start = time.perf_counter()
     learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs))
@@ -122,7 +128,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     per_class = per_class_accuracy(learn).numpy()
     n_test = np.bincount(np.asarray(dls.valid.dataset.y.cpu()) if hasattr(dls.valid.dataset, 'y')
                          else [int(y) for _, y in dls.valid_ds], minlength=len(counts))
-    scores = dict(name=name, loss=loss, seed=seed, epochs=epochs, train_seconds=seconds,
+    scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, train_seconds=seconds,
                   **lt_scores(per_class, counts, n_test), per_class=(100 * per_class).tolist())
     return learn, scores
 

@@ -1,0 +1,101 @@
+"""ELM under the microscope: λ, DRW, which wrong class ĵ is picked and the sign of its margin, with per-class results.
+
+    python benchmarks/elm_study.py [--dataset fmnist] [--seeds 1] [--epochs 8] [--arch resnet8]
+
+Trains ELM and its variants with the schedule of `benchmarks/fmnist_lt.py` (same data, model and LDAM-DRW-shaped
+schedule): LDAM, ELM at λ ∈ {0.25, 0.5, 1}, each with and without DRW, and the opt-in variants of `ELMLoss`
+(`pick='pair'`, `enlarge=True`) with DRW. CE, LDAM-DRW and ELM-DRW (λ = 1) are read from that benchmark's runs of the
+same seed when they exist (`--dataset fmnist` with its default epochs and arch), else trained here. Then predicts the test
+set with every exported learner and reports, besides the accuracy table, each class that collapses (accuracy below
+half of LDAM-DRW's) and where its test images went. Writes `benchmarks/results/elm_study_DATASET/` and `….md`.
+"""
+import json, warnings
+from pathlib import Path
+import numpy as np
+import torch
+from fastai.learner import load_learner
+from elm_fastai.data import lt_dls
+from elm_fastai.callbacks import plot_per_class_accuracy
+from elm_fastai.train import summarize
+from lt_report import benchmark_args, run_groups, command_line, write_report
+
+# group: (losses, drw, loss_kw), in the order they are trained (the most informative first)
+VARIANTS = {'elm_drw_pair': (['elm'], True, dict(pick='pair')), 'elm_drw_enlarge': (['elm'], True, dict(enlarge=True)),
+            'elm_drw_lam0.5': (['elm'], True, dict(lam=0.5)), 'elm_drw_lam0.25': (['elm'], True, dict(lam=0.25)),
+            'ldam': (['ldam'], False, None), 'elm': (['elm'], False, None),
+            'elm_lam0.5': (['elm'], False, dict(lam=0.5)), 'elm_lam0.25': (['elm'], False, dict(lam=0.25))}
+NAMES = dict(fmnist='Fashion-MNIST', cifar10='CIFAR-10')
+REFERENCES = [(['elm', 'ldam'], True, 'margin_drw', None), (['ce'], False, 'ce', None)]
+
+def confusion(pkl:Path, dls) -> np.ndarray:
+    "Test-set confusion matrix (rows: true class) of an exported learner"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        learn = load_learner(pkl)
+    learn.dls = dls
+    preds, targs = learn.get_preds(dl=dls.valid)
+    C = len(dls.vocab)
+    return np.bincount(targs.view(-1).long().numpy() * C + preds.argmax(1).numpy(), minlength=C * C).reshape(C, C)
+
+def collapses(runs, cms, vocab, counts) -> list:
+    "Markdown lines: classes under half of LDAM-DRW's accuracy (same seed), and where their test images went"
+    lines = ['| run | seed | class (training images) | accuracy (LDAM-DRW) | most frequent wrong prediction |', '|---|---|---|---|---|']
+    for r in runs:
+        ref = next((x for x in runs if x['name'] == 'LDAM-DRW' and x['seed'] == r['seed']), None)
+        key = f"{r['name']}|{r['seed']}"
+        if ref is None or key not in cms: continue
+        cm = np.array(cms[key])
+        for c in range(len(vocab)):
+            if r['per_class'][c] < ref['per_class'][c] / 2:
+                wrong = cm[c].copy(); wrong[c] = -1; k = int(wrong.argmax())
+                lines.append(f"| {r['name']} | {r['seed']} | {vocab[c]} ({counts[c]}) | {r['per_class'][c]:.1f} "
+                             f"({ref['per_class'][c]:.1f}) | {vocab[k]}: {cm[c, k]} of {cm[c].sum()} |")
+    return lines
+
+def main():
+    a = benchmark_args(__doc__, seeds='1', **{
+        '--dataset': dict(default='fmnist', choices=['fmnist', 'cifar10']),
+        '--only': dict(default=None, help='comma-separated variant groups to run (default: all, in order)')})
+    seeds = a.seed_list
+    tag = f'elm_study_{a.dataset}_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}'
+    out = Path(a.out) / tag
+    fm = a.dataset == 'fmnist'
+    dls = lt_dls(a.dataset, imb_ratio=a.imb_ratio, device='cpu', drop_last=False)
+    kw = dict(epochs=a.epochs, arch=a.arch, n_in=1 if fm else 3, lr=0.1)
+    bench = Path(a.out) / (f'fmnist_lt_r{a.imb_ratio:g}' if fm and (a.epochs, a.arch) == (8, 'resnet8')
+                           else f'{a.dataset}_lt_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}')
+    groups = [g for g in VARIANTS if a.only is None or g in a.only.split(',')]
+    cms_file = out / 'confusions.json'
+
+    def report(runs, res):
+        cms = json.loads(cms_file.read_text()) if cms_file.exists() else {}
+        for r in runs:   # confusion matrices of runs not seen yet, from their exported learners
+            key = f"{r['name']}|{r['seed']}"
+            pkl = next(iter(sorted(Path(a.out).glob(f"**/seed{r['seed']}/*/{r['name']}_seed{r['seed']}.pkl"))), None)
+            if key not in cms and pkl is not None and (bench in pkl.parents or out in pkl.parents):
+                cms[key] = confusion(pkl, dls).tolist()
+        cms_file.parent.mkdir(parents=True, exist_ok=True); cms_file.write_text(json.dumps(cms))
+        summary = summarize(runs)
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        ax = plot_per_class_accuracy({s['name']: np.array(s['per_class']) / 100 for s in summary}, cls_num_list=res['cls_num_list'],
+                                     figsize=(12, 4))
+        ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=7)
+        ax.figure.savefig(out / 'per_class_accuracy.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
+        setup = [f'{NAMES[a.dataset]}-LT ρ = {a.imb_ratio:g}: {sum(res["cls_num_list"])} training images, per class {res["cls_num_list"]}; '
+                 'balanced test set of 10,000.',
+                 f'{a.arch} (cosine head for LDAM/ELM), {a.epochs} epochs, batch 128, SGD lr 0.1, LDAM-DRW-shaped schedule, DRW from 80 %; '
+                 f'seeds {seeds}; s = 30, max_m = 0.5, λ = 1 unless the name says otherwise. CE, LDAM-DRW and ELM-DRW: runs of '
+                 f'`{bench.name}`.']
+        notes = ['## Collapsed classes', '', 'Classes whose accuracy is below half of LDAM-DRW\'s in the same seed, and '
+                 'where their test images went (from the confusion matrices in `confusions.json`):', '',
+                 *collapses(runs, cms, res['vocab'], res['cls_num_list']), '',
+                 f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png`; every run: `{tag}/results.json`.']
+        write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'ELM study, {NAMES[a.dataset]}-LT ρ = {a.imb_ratio:g}: '
+                     'test accuracy (%)', command_line('benchmarks/elm_study.py'), setup, runs, res,
+                     dict(dataset=a.dataset, imb_ratio=a.imb_ratio, seeds=seeds, **kw), notes)
+
+    ref_runs, _ = run_groups(dls, [(s, *g[:3], g[3]) for s in seeds for g in REFERENCES], bench, a.report_only, **kw)
+    run_groups(dls, [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups], out, a.report_only,
+               lambda runs, res: report(ref_runs + runs, res), **kw)
+
+if __name__ == '__main__': main()

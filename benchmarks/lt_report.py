@@ -1,0 +1,70 @@
+"""Shared by the accuracy benchmarks: train groups of runs with resume, and write results.json and a markdown report.
+
+A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
+exists is read instead of trained again, so an interrupted benchmark resumes when its command is run again.
+"""
+import argparse, json, platform, sys, time
+from pathlib import Path
+import torch
+from elm_fastai.train import run_experiments, summarize, results_table
+
+def run_groups(dls, # long-tailed `DataLoaders`
+               plan, # (seed, losses, drw, group, loss_kw) tuples, trained in this order
+               out:Path, # results folder of the benchmark
+               report_only=False, # read finished groups, train nothing
+               on_group=None, # called as on_group(runs so far, last group's results) after each group
+               **kwargs): # passed to `train_one`
+    runs, res = [], None
+    for seed, losses, drw, group, loss_kw in plan:
+        done = out / f'seed{seed}' / group / 'results.json'
+        if done.exists(): r = json.loads(done.read_text())
+        elif report_only: continue
+        else: r = run_experiments(dls, losses, [seed], done.parent, dict(torch_threads=torch.get_num_threads()),
+                                  drw=drw, loss_kw=loss_kw, **kwargs)
+        for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
+        runs += r['runs']; res = r
+        if on_group is not None: on_group(runs, res)
+    return runs, res
+
+def benchmark_args(doc:str, # the script's docstring (its first line is the description)
+                   seeds='0,1,2', epochs=8, arch='resnet8', # defaults of the script
+                   **extra): # more options: name -> argparse keyword arguments
+    "Parse the options every accuracy benchmark shares, plus `extra`"
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument('--imb-ratio', type=float, default=100)
+    p.add_argument('--seeds', default=seeds)
+    p.add_argument('--epochs', type=int, default=epochs)
+    p.add_argument('--arch', default=arch)
+    for name, kw in extra.items(): p.add_argument(name, **kw)
+    p.add_argument('--out', default='benchmarks/results')
+    p.add_argument('--report-only', action='store_true', help='rewrite the report from the finished runs, train nothing')
+    a = p.parse_args()
+    a.seed_list = [int(s) for s in a.seeds.split(',')]
+    return a
+
+def command_line(script:str) -> str:
+    "The command that reproduces this benchmark (without --report-only)"
+    return ' '.join(['python', script] + [o for o in sys.argv[1:] if o != '--report-only'])
+
+def write_report(md_path:Path, # the markdown report
+                 json_path:Path, # every run, the summary and the configuration
+                 title:str, # first line of the report
+                 command:str, # the command that made it
+                 setup:list, # lines describing data, model and schedule
+                 runs:list, res:dict, config:dict,
+                 notes:list=()): # lines after the tables
+    summary = summarize(runs)
+    threads = '/'.join(str(t) for t in sorted({r['torch_threads'] or torch.get_num_threads() for r in runs}))
+    json_path.write_text(json.dumps(dict(config=config, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
+                                         runs=runs, summary=summary), indent=1))
+    md = [f'# {title}', '',
+          f'Command: `{command}` ({time.strftime("%Y-%m-%d")}, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
+          f'Machine: {platform.machine()}, 2 CPU cores shared with other jobs, {threads} torch threads, '
+          f'torch {torch.__version__}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
+          results_table(summary, res['vocab']), '',
+          'Wall time per run, for planning only: the 2 cores were shared with other jobs, so it is no speed comparison.', '',
+          '| loss | seeds run | train minutes per run (mean) |', '|---|---|---|']
+    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} |" for r in summary]
+    md += ['', *notes]
+    md_path.write_text('\n'.join(md) + '\n')
+    print('\n'.join(md), flush=True)
