@@ -77,7 +77,7 @@ def main():
         cms_file.parent.mkdir(parents=True, exist_ok=True); cms_file.write_text(json.dumps(cms))
         summary = summarize(runs)
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        ax = plot_per_class_accuracy({s['name']: np.array(s['per_class']) / 100 for s in summary}, cls_num_list=res['cls_num_list'],
+        ax = plot_per_class_accuracy({s['name']: np.array(s['per_class']) / 100 for s in summary}, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
                                      figsize=(12, 4))
         ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=7)
         ax.figure.savefig(out / 'per_class_accuracy.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)

@@ -321,6 +321,7 @@ def plot_per_class_accuracy(
     dl=None, # data to evaluate `Learner`s on (default: their validation set)
     ax=None, # matplotlib axes to draw on
     figsize:tuple=(9, 4),
+    vocab=None, # class names for the x axis (default: the `Learner`'s `dls.vocab`, else class indices)
 ):
     "Accuracy of each class (bars, one colour per learner), classes sorted by training count (line, right axis)"
     items = learns_or_results
@@ -336,12 +337,16 @@ def plot_per_class_accuracy(
         if len(a) != len(counts): raise ValueError(f"{len(a)} accuracies for {len(counts)} classes")
     if names is None: names = [type(o.loss_func).__name__ if isinstance(o, Learner) else f'result {i}' for i, o in enumerate(items)]
     if len(names) != len(items): raise ValueError(f"{len(names)} names for {len(items)} results: give one name each")
+    if vocab is None and learns: vocab = _dls_attr(learns[0].dls, 'vocab')
+    if vocab is not None and len(vocab) != len(counts): raise ValueError(f"{len(vocab)} class names for {len(counts)} classes")
+    labels = [str(v) for v in vocab] if vocab is not None else [str(c) for c in range(len(counts))]
     order = np.argsort(-counts, kind='stable')
     if ax is None: _, ax = plt.subplots(figsize=figsize)
     x, w = np.arange(len(counts)), 0.8 / len(accs)
     for i, (a, nm) in enumerate(zip(accs, names)): ax.bar(x + (i - (len(accs) - 1) / 2) * w, a[order], w, label=nm)
     step = max(1, len(counts) // 20)
-    ax.set_xticks(x[::step], [str(c) for c in order[::step]])
+    ax.set_xticks(x[::step], [labels[c] for c in order[::step]], rotation=0 if vocab is None else 30,
+                  ha='center' if vocab is None else 'right')
     ax.set(xlabel='class (sorted by training images)', ylabel='accuracy', ylim=(0, 1.05))
     ax2 = ax.twinx()
     ax2.plot(x, counts[order], 'k.-', label='training images')

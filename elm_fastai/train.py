@@ -189,7 +189,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     import matplotlib; matplotlib.use('Agg') if 'ipykernel' not in sys.modules else None
     import matplotlib.pyplot as plt
     ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary},
-                                 cls_num_list=list(dls.cls_num_list))
+                                 cls_num_list=list(dls.cls_num_list), vocab=[str(v) for v in dls.vocab])
     ax.figure.savefig(out / 'per_class_accuracy.png', dpi=120, bbox_inches='tight'); plt.close(ax.figure)
     return results
 
