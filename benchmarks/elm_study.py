@@ -6,8 +6,8 @@ Trains ELM and its variants with the schedule of `benchmarks/fmnist_lt.py` (same
 schedule): LDAM, ELM at λ ∈ {0.25, 0.5, 1}, each with and without DRW, and the opt-in variants of `ELMLoss`
 (`pick='pair'`, `enlarge=True`) with DRW. CE, LDAM-DRW and ELM-DRW (λ = 1) are read from that benchmark's runs of the
 same seed when they exist (`--dataset fmnist` with its default epochs and arch), else trained here. Then predicts the test
-set with every exported learner and reports, besides the accuracy table, each class that collapses (accuracy below
-half of LDAM-DRW's) and where its test images went. Writes `benchmarks/results/elm_study_DATASET/` and `….md`.
+set with every exported learner and reports, besides the accuracy table, each class that collapses (accuracy below half of LDAM-DRW's and
+20 points below it) and where its test images went. Writes `benchmarks/results/elm_study_DATASET/` and `….md`.
 """
 import json, warnings
 from pathlib import Path
@@ -38,7 +38,7 @@ def confusion(pkl:Path, dls) -> np.ndarray:
     return np.bincount(targs.view(-1).long().numpy() * C + preds.argmax(1).numpy(), minlength=C * C).reshape(C, C)
 
 def collapses(runs, cms, vocab, counts) -> list:
-    "Markdown lines: classes under half of LDAM-DRW's accuracy (same seed), and where their test images went"
+    "Markdown lines: classes under half of LDAM-DRW's accuracy and 20 points below it (same seed), and where their test images went"
     lines = ['| run | seed | class (training images) | accuracy (LDAM-DRW) | most frequent wrong prediction |', '|---|---|---|---|---|']
     for r in runs:
         ref = next((x for x in runs if x['name'] == 'LDAM-DRW' and x['seed'] == r['seed']), None)
@@ -46,7 +46,7 @@ def collapses(runs, cms, vocab, counts) -> list:
         if ref is None or key not in cms: continue
         cm = np.array(cms[key])
         for c in range(len(vocab)):
-            if r['per_class'][c] < ref['per_class'][c] / 2:
+            if r['per_class'][c] < ref['per_class'][c] / 2 and ref['per_class'][c] - r['per_class'][c] >= 20:
                 wrong = cm[c].copy(); wrong[c] = -1; k = int(wrong.argmax())
                 lines.append(f"| {r['name']} | {r['seed']} | {vocab[c]} ({counts[c]}) | {r['per_class'][c]:.1f} "
                              f"({ref['per_class'][c]:.1f}) | {vocab[k]}: {cm[c, k]} of {cm[c].sum()} |")
@@ -71,8 +71,8 @@ def main():
         cms = json.loads(cms_file.read_text()) if cms_file.exists() else {}
         for r in runs:   # confusion matrices of runs not seen yet, from their exported learners
             key = f"{r['name']}|{r['seed']}"
-            pkl = next(iter(sorted(Path(a.out).glob(f"**/seed{r['seed']}/*/{r['name']}_seed{r['seed']}.pkl"))), None)
-            if key not in cms and pkl is not None and (bench in pkl.parents or out in pkl.parents):
+            pkl = next(iter(sorted(p for d in (bench, out) for p in d.glob(f"seed{r['seed']}/*/{r['name']}_seed{r['seed']}.pkl"))), None)
+            if key not in cms and pkl is not None:
                 cms[key] = confusion(pkl, dls).tolist()
         cms_file.parent.mkdir(parents=True, exist_ok=True); cms_file.write_text(json.dumps(cms))
         summary = summarize(runs)
@@ -86,7 +86,7 @@ def main():
                  f'{a.arch} (cosine head for LDAM/ELM), {a.epochs} epochs, batch 128, SGD lr 0.1, LDAM-DRW-shaped schedule, DRW from 80 %; '
                  f'seeds {seeds}; s = 30, max_m = 0.5, λ = 1 unless the name says otherwise. CE, LDAM-DRW and ELM-DRW: runs of '
                  f'`{bench.name}`.']
-        notes = ['## Collapsed classes', '', 'Classes whose accuracy is below half of LDAM-DRW\'s in the same seed, and '
+        notes = ['## Collapsed classes', '', 'Classes whose accuracy is below half of LDAM-DRW\'s, and at least 20 points below it, in the same seed, and '
                  'where their test images went (from the confusion matrices in `confusions.json`):', '',
                  *collapses(runs, cms, res['vocab'], res['cls_num_list']), '',
                  f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png`; every run: `{tag}/results.json`.']

@@ -4,7 +4,7 @@
 
 Same data (the long-tailed training set of `elm_fastai_train`), model (`make_model`), augmentation (`PadCropFlip`, then
 scaling and normalising), optimiser settings (SGD lr 0.1, momentum 0.9, weight decay 2e-4 on every parameter) and
-batch size 128 in both loops. Measured per epoch, the configurations interleaved `--reps` times:
+batch size 128 in both loops. Measured per epoch, the configurations interleaved `--reps` times (in rotating order):
 - fastai ELM-DRW: `lt_learner` + `fit_ldam` exactly as `train_one` builds them (DRW, metrics, progress bar), the
   training phase timed by a callback, and the whole epoch (training + validation on the test set);
 - plain ELM: the same model and `ELMLoss` in a hand-written loop over shuffled index batches (training only);
@@ -81,10 +81,12 @@ def main():
     n = len(dls.train.dataset)
     res = {k: [] for k in ('fastai ELM-DRW', 'plain ELM', 'fastai CE')}
     fastai_epoch(dls, 'elm', arch, n_in, 0); plain_epoch(dls, 'elm', arch, n_in, 0, stats)   # warm-up, not timed
+    runs = {'fastai ELM-DRW': lambda rep: fastai_epoch(dls, 'elm', arch, n_in, rep),
+            'plain ELM': lambda rep: plain_epoch(dls, 'elm', arch, n_in, rep, stats),
+            'fastai CE': lambda rep: fastai_epoch(dls, 'ce', arch, n_in, rep)}
+    names = list(runs)
     for rep in range(a.reps):
-        res['fastai ELM-DRW'].append(fastai_epoch(dls, 'elm', arch, n_in, rep))
-        res['plain ELM'].append(plain_epoch(dls, 'elm', arch, n_in, rep, stats))
-        res['fastai CE'].append(fastai_epoch(dls, 'ce', arch, n_in, rep))
+        for k in names[rep % 3:] + names[:rep % 3]: res[k].append(runs[k](rep))   # rotate the order: no loop always runs first
         print(rep, {k: [round(t, 2) for t in v[-1]] for k, v in res.items()}, flush=True)
     med = {k: [statistics.median(t[i] for t in v) for i in range(len(v[0]))] for k, v in res.items()}
     f, pl, ce = med['fastai ELM-DRW'], med['plain ELM'], med['fastai CE']
