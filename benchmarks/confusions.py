@@ -5,11 +5,11 @@
 Loads `benchmarks/results/fmnist_lt_rRATIO/seedS/*/*.pkl`, predicts the Fashion-MNIST test set, and writes
 `benchmarks/results/fmnist_lt_rRATIO_confusions.md`: for each method, each class's three most frequent predictions.
 """
-import argparse, warnings
+import argparse
 from pathlib import Path
 import torch
-from fastai.learner import load_learner
 from elm_fastai.data import lt_dls
+from lt_report import test_confusion
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -25,13 +25,7 @@ def main():
           f'Command: `python benchmarks/confusions.py --imb-ratio {a.imb_ratio:g} --seed {a.seed}` (learners of '
           f'`benchmarks/fmnist_lt.py`). Training images per class: {list(dls.cls_num_list)}.', '']
     for pkl in sorted(root.glob('*/*.pkl')):
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            learn = load_learner(pkl)
-        learn.dls = dls
-        preds, targs = learn.get_preds(dl=dls.valid)
-        cm = torch.zeros(C, C, dtype=torch.long)
-        cm.index_put_((targs.view(-1).long(), preds.argmax(1)), torch.ones(len(targs), dtype=torch.long), accumulate=True)
+        cm = torch.from_numpy(test_confusion(pkl, dls))
         md += [f'## {pkl.stem}', '', '| true class (training images) | predicted as (test images of 1,000) |', '|---|---|']
         for c in range(C):
             top = cm[c].argsort(descending=True)[:a.top]

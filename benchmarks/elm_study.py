@@ -9,15 +9,14 @@ same seed when they exist (`--dataset fmnist` with its default epochs and arch),
 set with every exported learner and reports, besides the accuracy table, each class that collapses (accuracy below half of LDAM-DRW's and
 20 points below it) and where its test images went. Writes `benchmarks/results/elm_study_DATASET/` and `….md`.
 """
-import json, warnings
+import json
 from pathlib import Path
 import numpy as np
 import torch
-from fastai.learner import load_learner
 from elm_fastai.data import lt_dls
 from elm_fastai.callbacks import plot_per_class_accuracy
 from elm_fastai.train import summarize
-from lt_report import benchmark_args, run_groups, command_line, write_report
+from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion
 
 # group: (losses, drw, loss_kw), in the order they are trained (the most informative first)
 VARIANTS = {'elm_drw_pair': (['elm'], True, dict(pick='pair')), 'elm_drw_enlarge': (['elm'], True, dict(enlarge=True)),
@@ -26,16 +25,6 @@ VARIANTS = {'elm_drw_pair': (['elm'], True, dict(pick='pair')), 'elm_drw_enlarge
             'elm_lam0.5': (['elm'], False, dict(lam=0.5)), 'elm_lam0.25': (['elm'], False, dict(lam=0.25))}
 NAMES = dict(fmnist='Fashion-MNIST', cifar10='CIFAR-10')
 REFERENCES = [(['elm', 'ldam'], True, 'margin_drw', None), (['ce'], False, 'ce', None)]
-
-def confusion(pkl:Path, dls) -> np.ndarray:
-    "Test-set confusion matrix (rows: true class) of an exported learner"
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        learn = load_learner(pkl)
-    learn.dls = dls
-    preds, targs = learn.get_preds(dl=dls.valid)
-    C = len(dls.vocab)
-    return np.bincount(targs.view(-1).long().numpy() * C + preds.argmax(1).numpy(), minlength=C * C).reshape(C, C)
 
 def collapses(runs, cms, vocab, counts) -> list:
     "Markdown lines: classes under half of LDAM-DRW's accuracy and 20 points below it (same seed), and where their test images went"
@@ -71,9 +60,9 @@ def main():
         cms = json.loads(cms_file.read_text()) if cms_file.exists() else {}
         for r in runs:   # confusion matrices of runs not seen yet, from their exported learners
             key = f"{r['name']}|{r['seed']}"
+            if key in cms: continue
             pkl = next(iter(sorted(p for d in (bench, out) for p in d.glob(f"seed{r['seed']}/*/{r['name']}_seed{r['seed']}.pkl"))), None)
-            if key not in cms and pkl is not None:
-                cms[key] = confusion(pkl, dls).tolist()
+            if pkl is not None: cms[key] = test_confusion(pkl, dls).tolist()
         cms_file.parent.mkdir(parents=True, exist_ok=True); cms_file.write_text(json.dumps(cms))
         summary = summarize(runs)
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
@@ -94,7 +83,7 @@ def main():
                      'test accuracy (%)', command_line('benchmarks/elm_study.py'), setup, runs, res,
                      dict(dataset=a.dataset, imb_ratio=a.imb_ratio, seeds=seeds, **kw), notes)
 
-    ref_runs, _ = run_groups(dls, [(s, *g[:3], g[3]) for s in seeds for g in REFERENCES], bench, a.report_only, **kw)
+    ref_runs, _ = run_groups(dls, [(s, *g) for s in seeds for g in REFERENCES], bench, a.report_only, **kw)
     run_groups(dls, [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups], out, a.report_only,
                lambda runs, res: report(ref_runs + runs, res), **kw)
 

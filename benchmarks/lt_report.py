@@ -3,9 +3,11 @@
 A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
 exists is read instead of trained again, so an interrupted benchmark resumes when its command is run again.
 """
-import argparse, json, platform, sys, time
+import argparse, json, platform, sys, time, warnings
 from pathlib import Path
+import numpy as np
 import torch
+from fastai.learner import load_learner
 from elm_fastai.train import run_experiments, summarize, results_table
 
 def run_groups(dls, # long-tailed `DataLoaders`
@@ -25,6 +27,17 @@ def run_groups(dls, # long-tailed `DataLoaders`
         runs += r['runs']; res = r
         if on_group is not None: on_group(runs, res)
     return runs, res
+
+def test_confusion(pkl:Path, # a learner exported by `run_experiments`
+                   dls): # the `DataLoaders` it was trained on (its test set is `dls.valid`)
+    "Test-set confusion matrix (rows: true class, columns: predicted class) of an exported learner"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        learn = load_learner(pkl)
+    learn.dls = dls
+    preds, targs = learn.get_preds(dl=dls.valid)
+    C = len(dls.vocab)
+    return np.bincount(targs.view(-1).long().numpy() * C + preds.argmax(1).numpy(), minlength=C * C).reshape(C, C)
 
 def benchmark_args(doc:str, # the script's docstring (its first line is the description)
                    seeds='0,1,2', epochs=8, arch='resnet8', # defaults of the script
