@@ -5,7 +5,7 @@
 Same data (the long-tailed training set of `elm_fastai_train`), model (`make_model`), augmentation (`PadCropFlip`, then
 scaling and normalising), optimiser settings (SGD lr 0.1, momentum 0.9, weight decay 2e-4 on every parameter) and
 batch size 128 in both loops. Measured per epoch, the configurations interleaved `--reps` times (in rotating order):
-- fastai ELM-DRW: `lt_learner` + `fit_ldam` exactly as `train_one` builds them (DRW, metrics, progress bar), the
+- fastai ELM-DRW: `make_learner` + `fit_ldam`, the learner `train_one` trains (DRW, metrics, progress bar), the
   training phase timed by a callback, and the whole epoch (training + validation on the test set);
 - plain ELM: the same model and `ELMLoss` in a hand-written loop over shuffled index batches (training only);
 - fastai CE: as `elm_fastai_train --loss ce` (linear head, cross entropy), for the ELM-vs-CE epoch time.
@@ -18,8 +18,7 @@ import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import TensorImage
 from elm_fastai.data import lt_dls, PadCropFlip, FMNIST_STATS, CIFAR_STATS
-from elm_fastai.train import make_model, make_loss, LOSSES
-from elm_fastai.callbacks import lt_learner
+from elm_fastai.train import make_model, make_loss, make_learner, LOSSES
 
 def clocks(dev): 
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -36,10 +35,8 @@ class TrainPhaseTimer(Callback):
 def fastai_epoch(dls, loss, arch, n_in, seed):
     "Train one epoch the way `train_one` does; (train wall, train CPU, epoch wall, epoch CPU) seconds"
     torch.manual_seed(seed)
-    model = make_model(arch, len(dls.cls_num_list), LOSSES[loss][1], n_in)
     timer = TrainPhaseTimer()
-    learn = lt_learner(dls, arch=model, loss=make_loss(loss, list(dls.cls_num_list)), drw=LOSSES[loss][2], drw_start=0.8,
-                       lr=0.1, cbs=timer)
+    learn = make_learner(dls, loss, drw=True, lr=0.1, arch=arch, n_in=n_in, cbs=timer)
     t0 = clocks(dls.device)
     learn.fit_ldam(1, 0.1, warmup=0)
     t1 = clocks(dls.device)

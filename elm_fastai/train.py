@@ -22,7 +22,7 @@ from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
 __all__ = ['LOSSES', 'DATASETS', 'DEFAULT_ARCH', 'make_loss', 'run_name', 'check_arch', 'make_model', 'lt_scores',
-           'warmup_epochs', 'train_one', 'summarize', 'results_table', 'run_experiments', 'check_args',
+           'warmup_epochs', 'make_learner', 'train_one', 'summarize', 'results_table', 'run_experiments', 'check_args',
            'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
@@ -103,6 +103,22 @@ def warmup_epochs(n_epoch:int) -> int:
     "LDAM-DRW's warm-up, 5 epochs of 200, scaled to `n_epoch`"
     return round(5 * n_epoch / 200)
 
+def make_learner(dls, # long-tailed `DataLoaders` with `cls_num_list`
+                 loss:str='elm', # a key of `LOSSES`
+                 drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
+                 lr:float=0.1, # peak learning rate
+                 arch:str='resnet32', # architecture, see `make_model`
+                 n_in:int=3, # input channels
+                 loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
+                 cbs=None, # extra callbacks
+                ) -> Learner:
+    "The `Learner` `train_one` trains: a fresh `arch` (cosine head for LDAM/ELM), the loss, DRW where it applies (CB: from the start)"
+    counts = list(dls.cls_num_list)
+    model = make_model(arch, len(counts), LOSSES[loss][1], n_in)
+    with_drw = loss == 'cb' or (drw and LOSSES[loss][2])
+    return lt_learner(dls, arch=model, loss=make_loss(loss, counts, **(loss_kw or {})), drw=with_drw,
+                      drw_start=0 if loss == 'cb' else 0.8, lr=lr, cbs=cbs)
+
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSSES`
               drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
@@ -116,12 +132,8 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores"
     set_seed(seed, reproducible=True)
     dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
-    counts = list(dls.cls_num_list)
-    name, normed, drw_applies = run_name(loss, drw, loss_kw), LOSSES[loss][1], LOSSES[loss][2]
-    model = make_model(arch, len(counts), normed, n_in)
-    with_drw = loss == 'cb' or (drw and drw_applies)
-    learn = lt_learner(dls, arch=model, loss=make_loss(loss, counts, **(loss_kw or {})), drw=with_drw,
-                       drw_start=0 if loss == 'cb' else 0.8, lr=lr)
+    counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
+    learn = make_learner(dls, loss, drw, lr, arch, n_in, loss_kw)
     start = time.perf_counter()
     learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs))
     seconds = time.perf_counter() - start
