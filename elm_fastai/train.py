@@ -22,8 +22,8 @@ from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
 __all__ = ['LOSSES', 'DATASETS', 'DEFAULT_ARCH', 'make_loss', 'run_name', 'check_arch', 'make_model', 'lt_scores',
-           'warmup_epochs', 'make_learner', 'train_one', 'summarize', 'results_table', 'run_experiments', 'check_args',
-           'elm_fastai_train']
+           'warmup_epochs', 'make_learner', 'first_pass', 'train_one', 'summarize', 'results_table', 'run_experiments',
+           'check_args', 'elm_settings', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 LOSSES = {  # name: (display name, cosine head, DRW applies)
@@ -119,6 +119,11 @@ def make_learner(dls, # long-tailed `DataLoaders` with `cls_num_list`
     return lt_learner(dls, arch=model, loss=make_loss(loss, counts, **(loss_kw or {})), drw=with_drw,
                       drw_start=0 if loss == 'cb' else 0.8, lr=lr, cbs=cbs)
 
+def first_pass(dls):
+    "Make now the pass over one sample that fastai's `TfmdDL` makes on first use to learn the batch types"
+    for dl in dls.loaders:   # it runs the random augmentations, so a seed set before it would not fix the run
+        if hasattr(dl, '_one_pass') and not getattr(dl, '_types', None): dl._one_pass()
+
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSSES`
               drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
@@ -130,6 +135,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
              ) -> tuple[Learner, dict]:
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores"
+    first_pass(dls)
     set_seed(seed, reproducible=True)
     dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
@@ -184,6 +190,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                     seeds=(0,), # training seeds
                     out='elm_fastai_out', # folder for results.json, the plot and the exported learners
                     config:dict|None=None, # recorded in results.json
+                    loss_kws:dict|None=None, # settings per loss (see `make_loss`), e.g. {'elm': dict(lam=0.5)}
                     **kwargs, # passed to `train_one`
                    ) -> dict:
     "Train each loss with each seed; write results.json, per_class_accuracy.png and the learners into `out`"
@@ -191,7 +198,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     runs = []
     for loss in losses:
         for seed in seeds:
-            learn, scores = train_one(dls, loss, seed=seed, **kwargs)
+            learn, scores = train_one(dls, loss, seed=seed, loss_kw=(loss_kws or {}).get(loss), **kwargs)
             learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
             runs.append(scores)
     summary = summarize(runs)
@@ -236,6 +243,18 @@ def check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, ar
     if device.type == 'cuda' and not torch.cuda.is_available(): _fail("--device cuda but no CUDA GPU is available: use --device cpu")
     return losses, seeds, arch, device
 
+def elm_settings(losses:list, # the checked losses
+                 lam:float|None=None, # --lam
+                 pick:str|None=None, # --pick
+                 enlarge:bool=False, # --enlarge
+                ) -> dict:
+    "ELM's settings given on the command line, checked (an empty dict keeps the released ELM), or SystemExit"
+    kw = {k: v for k, v in dict(lam=lam, pick=pick, enlarge=True if enlarge else None).items() if v is not None}
+    if kw and 'elm' not in losses: _fail(f"{', '.join('--' + k for k in kw)} set ELM's margin, but --loss has no elm: add elm to --loss")
+    try: ELMLoss([2, 1], **kw)
+    except ValueError as e: _fail(str(e))
+    return kw
+
 # %% ../nbs/05_train.ipynb #e1d0a973
 @call_parse
 def elm_fastai_train(
@@ -256,12 +275,16 @@ def elm_fastai_train(
     train_file:str=None, # list: training list file (lines `relative/path.jpg label`)
     valid_file:str=None, # list: test list file
     size:int=224, # folder, list: image size
+    lam:float=None, # ELM: weight λ of the strongest wrong class's margin (default 1, as released; see the study notebook)
+    pick:str=None, # ELM: pick the wrong class from raw logits ('logit', as released) or margin-adjusted ones ('pair')
+    enlarge:store_true=False, # ELM: subtract λ·m_ĵ (the margin grows) instead of adding it as released
 ):
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
     if drw and no_drw: _fail('--drw and --no-drw contradict each other: give one')
     if epochs is None: epochs = 8 if dataset == 'fmnist' else 200
     if imb_ratio is None and dataset in ('fmnist', 'cifar10', 'cifar100'): imb_ratio = 100
     losses, seed_list, arch, dev = check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, arch, seeds, device)
+    elm_kw = elm_settings(losses, lam, pick, enlarge)
     try:
         dls = lt_dls(dataset, data_path, imb_ratio=imb_ratio, imb_type=imb_type, bs=bs, device=dev,
                      train_file=train_file, valid_file=valid_file, size=size, drop_last=False)   # as LDAM-DRW
@@ -269,12 +292,13 @@ def elm_fastai_train(
     if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
-                  drw=not no_drw, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev),
+                  drw=not no_drw, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw,
                   n_train=int(sum(dls.cls_num_list)), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     print(f"{dataset}-LT ({profile}): {config['n_train']} training images in {len(dls.vocab)} classes, "
           f"{arch}, {epochs} epochs on {dev}")
-    res = run_experiments(dls, losses, seed_list, out, config, drw=not no_drw, epochs=epochs, lr=lr, arch=arch, n_in=n_in)
+    res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), drw=not no_drw, epochs=epochs,
+                          lr=lr, arch=arch, n_in=n_in)
     print(results_table(res['summary'], res['vocab']))
     print(f'results: {Path(out) / "results.json"}, plot: {Path(out) / "per_class_accuracy.png"}, learners: {out}/*.pkl')
     return res
