@@ -15,11 +15,12 @@ from lt_report import benchmark_args, run_groups, command_line, write_report
 
 def main():
     a = benchmark_args(__doc__, epochs=200, arch='resnet32',
-                       **{'--device': dict(default=None, help='cpu, cuda, … (default: a GPU if there is one)')})
+                       **{'--device': dict(default=None, help='cpu, cuda, … (default: a GPU if there is one)'),
+                          '--data-path': dict(default=None, help='CIFAR-10 archive or folder (default: ../shared/data/cifar10_jpg.tgz, else a download)')})
     seeds = a.seed_list
     tag = f'cifar10_lt_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}'
     out = Path(a.out) / tag
-    dls = lt_dls('cifar10', imb_ratio=a.imb_ratio, device=a.device, drop_last=False)
+    dls = lt_dls('cifar10', a.data_path, imb_ratio=a.imb_ratio, device=a.device, drop_last=False)
     kw = dict(epochs=a.epochs, arch=a.arch, n_in=3, lr=0.1)
     plan = [(seed, *g, None) for seed in seeds for g in [(['elm', 'ldam'], True, 'margin_drw'), (['ce'], False, 'ce')]]
 

@@ -3,7 +3,7 @@
 A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
 exists is read instead of trained again, so an interrupted benchmark resumes when its command is run again.
 """
-import argparse, json, platform, sys, time, warnings
+import argparse, os, json, platform, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -22,7 +22,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
         if done.exists(): r = json.loads(done.read_text())
         elif report_only: continue
         else: r = run_experiments(dls, losses, [seed], done.parent, dict(torch_threads=torch.get_num_threads()),
-                                  drw=drw, loss_kw=loss_kw, **kwargs)
+                                  loss_kws={l: loss_kw for l in losses} if loss_kw else None, drw=drw, **kwargs)
         for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
         runs += r['runs']; res = r
         if on_group is not None: on_group(runs, res)
@@ -55,6 +55,12 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     a.seed_list = [int(s) for s in a.seeds.split(',')]
     return a
 
+def machine(device=None, threads=None) -> str:
+    "Where a benchmark ran: processor, CPU cores, torch threads and version, and the GPU when `device` is one"
+    dev = torch.device(device if device is not None else 'cpu')
+    s = f'{platform.machine()}, {os.cpu_count()} CPU cores, {threads or torch.get_num_threads()} torch threads, torch {torch.__version__}'
+    return s + (f', GPU {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '')
+
 def command_line(script:str) -> str:
     "The command that reproduces this benchmark (without --report-only)"
     return ' '.join(['python', script] + [o for o in sys.argv[1:] if o != '--report-only'])
@@ -72,10 +78,9 @@ def write_report(md_path:Path, # the markdown report
                                          runs=runs, summary=summary), indent=1))
     md = [f'# {title}', '',
           f'Command: `{command}` ({time.strftime("%Y-%m-%d")}, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
-          f'Machine: {platform.machine()}, 2 CPU cores shared with other jobs, {threads} torch threads, '
-          f'torch {torch.__version__}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
+          f'Machine: {machine(config.get("device"), threads)}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
           results_table(summary, res['vocab']), '',
-          'Wall time per run, for planning only: the 2 cores were shared with other jobs, so it is no speed comparison.', '',
+          'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',
           '| loss | seeds run | train minutes per run (mean) |', '|---|---|---|']
     md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} |" for r in summary]
     md += ['', *notes]

@@ -10,13 +10,14 @@ members of a pair alike, so the median of the per-pair ratios is a steadier esti
 ratio of two epoch times. Data loading is left out: it is the same for both. Writes
 `benchmarks/results/step_time_DATASET_ARCH_DEVICE.md`.
 """
-import argparse, platform, statistics, time
+import argparse, statistics, time
 from pathlib import Path
 import torch
 from elm_fastai.data import lt_dls
 from elm_fastai.train import make_model, make_loss, LOSSES
 from elm_fastai.losses import class_balanced_weights
 from throughput import clocks
+from lt_report import machine
 
 def stepper(loss, dls, arch, n_in, drw):
     "A function that trains the model of `loss` for one step on a batch and returns its (wall, CPU) seconds"
@@ -59,7 +60,7 @@ def main():
     md = [f'# ELM against CE per training step: {a.dataset}-LT ρ = 100, {arch}, {a.device}', '',
           f'Command: `OMP_NUM_THREADS={torch.get_num_threads()} python benchmarks/step_time.py --dataset {a.dataset} --arch {arch} '
           f'--steps {a.steps} --device {a.device}` ({time.strftime("%Y-%m-%d")})  ',
-          f'Machine: {platform.machine()}, 2 CPU cores shared with other jobs, {torch.get_num_threads()} torch threads, torch {torch.__version__}  ',
+          f'Machine: {machine(a.device)}  ',
           f'{a.steps} pairs of training steps (batch {len(batches[0][1])}; forward, loss, backward, SGD step), the two models '
           'alternating on the same batch, the order flipped every pair. ELM-DRW: cosine head, `ELMLoss` with the DRW class '
           'weights; CE: linear head, cross entropy.', '',

@@ -12,13 +12,14 @@ batch size 128 in both loops. Measured per epoch, the configurations interleaved
 Reports medians of wall time and of the process's CPU time (robust to other jobs on a shared machine), and their
 ratios. Writes `benchmarks/results/throughput_DATASET_ARCH_DEVICE.md`.
 """
-import argparse, platform, statistics, time
+import argparse, statistics, time
 from pathlib import Path
 import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import TensorImage
 from elm_fastai.data import lt_dls, PadCropFlip, FMNIST_STATS, CIFAR_STATS
 from elm_fastai.train import make_model, make_loss, make_learner, LOSSES
+from lt_report import machine
 
 def clocks(dev): 
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -70,11 +71,12 @@ def main():
     p.add_argument('--arch', default=None, help='default: resnet8 for fmnist, resnet32 for cifar10 (as elm_fastai_train)')
     p.add_argument('--reps', type=int, default=3)
     p.add_argument('--device', default='cpu')
+    p.add_argument('--data-path', default=None, help='dataset archive or folder (default: where lt_dls finds it)')
     p.add_argument('--out', default='benchmarks/results')
     a = p.parse_args()
     arch = a.arch or ('resnet8' if a.dataset == 'fmnist' else 'resnet32')
     n_in, stats = (1, FMNIST_STATS) if a.dataset == 'fmnist' else (3, CIFAR_STATS)
-    dls = lt_dls(a.dataset, imb_ratio=100, device=a.device, drop_last=False)
+    dls = lt_dls(a.dataset, a.data_path, imb_ratio=100, device=a.device, drop_last=False)
     n = len(dls.train.dataset)
     res = {k: [] for k in ('fastai ELM-DRW', 'plain ELM', 'fastai CE')}
     fastai_epoch(dls, 'elm', arch, n_in, 0); plain_epoch(dls, 'elm', arch, n_in, 0, stats)   # warm-up, not timed
@@ -91,7 +93,7 @@ def main():
     md = [f'# Training throughput: {a.dataset}-LT ρ = 100, {arch}, {a.device}', '',
           f'Command: `OMP_NUM_THREADS={torch.get_num_threads()} python benchmarks/throughput.py --dataset {a.dataset} --arch {arch} '
           f'--reps {a.reps} --device {a.device}` ({time.strftime("%Y-%m-%d")})  ',
-          f'Machine: {platform.machine()}, 2 CPU cores shared with other jobs, {torch.get_num_threads()} torch threads, torch {torch.__version__}  ',
+          f'Machine: {machine(a.device)}  ',
           f'{n} training images per epoch, batch 128; medians over {a.reps} interleaved repetitions (one epoch each).', '',
           '| loop | train wall s | train CPU s | images/s (wall) | images/s (CPU) | epoch wall s (with test set) | epoch CPU s |',
           '|---|---|---|---|---|---|---|']
