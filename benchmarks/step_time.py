@@ -14,19 +14,16 @@ import argparse, statistics, time
 from pathlib import Path
 import torch
 from elm_fastai.data import lt_dls
-from elm_fastai.train import make_model, make_loss, LOSSES
 from elm_fastai.losses import class_balanced_weights
-from throughput import clocks
+from throughput import clocks, plain_setup
 from lt_report import machine
 
 def stepper(loss, dls, arch, n_in, drw):
     "A function that trains the model of `loss` for one step on a batch and returns its (wall, CPU) seconds"
-    torch.manual_seed(0)
     dev = dls.device
-    model = make_model(arch, len(dls.cls_num_list), LOSSES[loss][1], n_in).to(dev).train()
-    loss_func = make_loss(loss, list(dls.cls_num_list))
+    model, loss_func, opt = plain_setup(dls, loss, arch, n_in, seed=0, lr=0.01)
+    model.train()
     if drw: loss_func.weight = class_balanced_weights(list(dls.cls_num_list), 0.9999).to(dev)   # as DRW after its start
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=2e-4)
     def step(x, y):
         t0 = clocks(dev)
         l = loss_func(model(x), y)

@@ -43,14 +43,18 @@ def fastai_epoch(dls, loss, arch, n_in, seed):
     t1 = clocks(dls.device)
     return (*timer.times[0], t1[0] - t0[0], t1[1] - t0[1])
 
+def plain_setup(dls, loss, arch, n_in, seed, lr=0.1):
+    "Model, loss and optimiser of the hand-written loop (as `elm_fastai_train` sets them), seeded, on `dls.device`"
+    torch.manual_seed(seed)
+    model = make_model(arch, len(dls.cls_num_list), LOSSES[loss][1], n_in).to(dls.device)
+    loss_func = make_loss(loss, list(dls.cls_num_list))
+    if isinstance(loss_func, torch.nn.Module): loss_func = loss_func.to(dls.device)
+    return model, loss_func, torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=2e-4)
+
 def plain_epoch(dls, loss, arch, n_in, seed, stats):
     "One epoch of a hand-written loop with the same model, loss, data, augmentation and optimiser; (wall, CPU) seconds"
-    torch.manual_seed(seed)
     dev = dls.device
-    model = make_model(arch, len(dls.cls_num_list), LOSSES[loss][1], n_in).to(dev)
-    loss_func = make_loss(loss, list(dls.cls_num_list))
-    if isinstance(loss_func, torch.nn.Module): loss_func = loss_func.to(dev)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=2e-4)
+    model, loss_func, opt = plain_setup(dls, loss, arch, n_in, seed)
     x_all, y_all = dls.train.dataset.x, dls.train.dataset.y
     mean = torch.tensor(stats[0], device=dev).view(1, -1, 1, 1); std = torch.tensor(stats[1], device=dev).view(1, -1, 1, 1)
     augment = PadCropFlip(4)
