@@ -226,6 +226,7 @@ d = { 'settings': { 'branch': 'main',
                                   'elm_fastai.train.results_table': ('train.html#results_table', 'elm_fastai/train.py'),
                                   'elm_fastai.train.run_experiments': ('train.html#run_experiments', 'elm_fastai/train.py'),
                                   'elm_fastai.train.run_name': ('train.html#run_name', 'elm_fastai/train.py'),
+                                  'elm_fastai.train.seed_run': ('train.html#seed_run', 'elm_fastai/train.py'),
                                   'elm_fastai.train.summarize': ('train.html#summarize', 'elm_fastai/train.py'),
                                   'elm_fastai.train.train_one': ('train.html#train_one', 'elm_fastai/train.py'),
                                   'elm_fastai.train.warmup_epochs': ('train.html#warmup_epochs', 'elm_fastai/train.py')}}}

@@ -22,8 +22,8 @@ from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
 __all__ = ['LOSSES', 'DATASETS', 'DEFAULT_ARCH', 'make_loss', 'run_name', 'check_arch', 'make_model', 'lt_scores',
-           'warmup_epochs', 'make_learner', 'first_pass', 'train_one', 'summarize', 'results_table', 'run_experiments',
-           'check_args', 'elm_settings', 'elm_fastai_train']
+           'warmup_epochs', 'make_learner', 'first_pass', 'seed_run', 'train_one', 'summarize', 'results_table',
+           'run_experiments', 'check_args', 'elm_settings', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 LOSSES = {  # name: (display name, cosine head, DRW applies)
@@ -124,6 +124,13 @@ def first_pass(dls):
     for dl in dls.loaders:   # it runs the random augmentations, so a seed set before it would not fix the run
         if hasattr(dl, '_one_pass') and not getattr(dl, '_types', None): dl._one_pass()
 
+def seed_run(dls, # the `DataLoaders` the run trains on
+             seed:int=0): # the run's seed
+    "Seed PyTorch, NumPy, Python and the shuffling of `dls`, so that a run with `seed` is the same whatever ran before it"
+    first_pass(dls)
+    set_seed(seed, reproducible=True)
+    dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
+
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSSES`
               drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
@@ -135,9 +142,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
              ) -> tuple[Learner, dict]:
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores"
-    first_pass(dls)
-    set_seed(seed, reproducible=True)
-    dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
+    seed_run(dls, seed)
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
     learn = make_learner(dls, loss, drw, lr, arch, n_in, loss_kw)
     start = time.perf_counter()
