@@ -1,7 +1,8 @@
 """Shared by the accuracy benchmarks: train groups of runs with resume, and write results.json and a markdown report.
 
 A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
-exists is read instead of trained again, so an interrupted benchmark resumes when its command is run again.
+exists is read instead of trained again, and an unfinished run goes on from its last epoch (`OUT/seedS/GROUP/runs/RUN/checkpoint.pth`),
+so an interrupted benchmark resumes when its command is run again, on this machine or on another.
 """
 import argparse, os, json, platform, sys, time, warnings
 from pathlib import Path
@@ -22,7 +23,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
         if done.exists(): r = json.loads(done.read_text())
         elif report_only: continue
         else: r = run_experiments(dls, losses, [seed], done.parent, dict(torch_threads=torch.get_num_threads()),
-                                  loss_kws={l: loss_kw for l in losses} if loss_kw else None, drw=drw, **kwargs)
+                                  loss_kws={l: loss_kw for l in losses} if loss_kw else None, drw=drw, resume=True, **kwargs)
         for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
         runs += r['runs']; res = r
         if on_group is not None: on_group(runs, res)
@@ -49,7 +50,7 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     p.add_argument('--epochs', type=int, default=epochs)
     p.add_argument('--arch', default=arch)
     for name, kw in extra.items(): p.add_argument(name, **kw)
-    p.add_argument('--out', default='benchmarks/results')
+    p.add_argument('--out', default=str(Path(__file__).resolve().parent / 'results'), help='results folder (default: benchmarks/results)')
     p.add_argument('--report-only', action='store_true', help='rewrite the report from the finished runs, train nothing')
     a = p.parse_args()
     a.seed_list = [int(s) for s in a.seeds.split(',')]

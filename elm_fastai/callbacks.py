@@ -20,6 +20,7 @@ from .margins import count_list
 from .losses import class_balanced_weights, ELMLoss, LDAMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
 from .models import NormedLinear, resnet32, normed_head
 from .data import shot_groups, SHOT_MANY, SHOT_FEW
+from .precision import PRECISIONS
 
 # %% auto #0
 __all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'dataset_labels', 'balanced_idxs', 'DRS', 'ldam_schedule',
@@ -352,7 +353,8 @@ def plot_per_class_accuracy(
     ax2.plot(x, counts[order], 'k.-', label='training images')
     ax2.set(yscale='log', ylabel='training images')
     h1, l1 = ax.get_legend_handles_labels(); h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc='upper center', bbox_to_anchor=(0.5, -0.18), ncol=len(h1) + 1, fontsize='small')
+    ax.legend(h1 + h2, l1 + l2, loc='lower center', bbox_to_anchor=(0.5, 1.01), ncol=min(len(h1) + 1, 4), fontsize='small',
+              frameon=False)   # above the axes: covers neither the bars nor the axis labels
     return ax
 
 # %% ../nbs/04_callbacks.ipynb #bf473dda
@@ -428,9 +430,12 @@ def lt_learner(
     wd:float=2e-4, # weight decay
     wd_bn_bias:bool=True, # decay BatchNorm and bias parameters too, as PyTorch's SGD
     cbs=None, # extra callbacks
+    precision:str|None=None, # 'fp32', 'bf16' or 'fp16' (`Learner.to_precision`); default: bf16 where the device computes it natively
     **kwargs, # passed to `Learner`
 ) -> Learner:
     "A `Learner` for long-tailed classification with the defaults of LDAM-DRW and ELM"
+    if precision is not None and precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}, or None for the device's default")
     if cls_num_list is None: cls_num_list = _dls_attr(dls, 'cls_num_list')
     if cls_num_list is None: cls_num_list = np.bincount(dataset_labels(dls.train_ds)).tolist()
     cls_num_list = count_list(cls_num_list)
@@ -443,5 +448,6 @@ def lt_learner(
     model = _lt_model(arch, len(cls_num_list), bool(normed))
     cbs = L(LogitRangeWarning()) + L(cbs)
     if drw: cbs = L(DRW(drw_start, beta, cls_num_list)) + cbs
-    return Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
-                   metrics=lt_metrics(cls_num_list) if metrics is None else metrics, cbs=cbs, **kwargs)
+    learn = Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
+                    metrics=lt_metrics(cls_num_list) if metrics is None else metrics, cbs=cbs, **kwargs)
+    return learn.to_precision(precision)

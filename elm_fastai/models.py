@@ -42,6 +42,8 @@ class NormedLinear(nn.Module):
         if x.ndim != 2 or x.shape[1] != self.n_in:
             raise ValueError(f"NormedLinear({self.n_in}, {self.n_out}) needs features of shape (N, {self.n_in}), got "
                              f"{tuple(x.shape)}: flatten/pool the features first, or build it with n_in={x.shape[-1]}")
+        if torch.is_autocast_enabled(x.device.type):   # mixed precision: the cosines in float32 (s = 30 scales their error)
+            with torch.autocast(x.device.type, enabled=False): return self.forward(x.float())
         return F.normalize(x, dim=1) @ F.normalize(self.weight, dim=0)
 
     def extra_repr(self) -> str: return f'n_in={self.n_in}, n_out={self.n_out}'

@@ -6,7 +6,11 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import inspect, json, math, random, sys, time
+import inspect, json, math, random, sys, time, warnings
+from contextlib import contextmanager
+from functools import partial
+from fastcore.imports import IN_NOTEBOOK
+from fastcore.basics import noop
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,12 +22,15 @@ from torchvision import models as tv_models
 from .losses import LDAMLoss, ELMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
 from .data import lt_dls, shot_groups
 from .models import cifar_resnet, normed_head
+import matplotlib.pyplot as plt
+from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
+from .precision import PRECISIONS, default_precision
 from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
-__all__ = ['LOSSES', 'DATASETS', 'DEFAULT_ARCH', 'make_loss', 'run_name', 'check_arch', 'make_model', 'lt_scores',
-           'warmup_epochs', 'make_learner', 'first_pass', 'seed_run', 'train_one', 'summarize', 'results_table',
-           'run_experiments', 'check_args', 'elm_settings', 'elm_fastai_train']
+__all__ = ['LOSSES', 'DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'make_loss', 'run_name', 'check_arch', 'make_model', 'lt_scores',
+           'warmup_epochs', 'make_learner', 'seed_run', 'epoch_log', 'train_one', 'summarize', 'results_table',
+           'run_experiments', 'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 LOSSES = {  # name: (display name, cosine head, DRW applies)
@@ -111,18 +118,14 @@ def make_learner(dls, # long-tailed `DataLoaders` with `cls_num_list`
                  n_in:int=3, # input channels
                  loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
                  cbs=None, # extra callbacks
+                 precision:str|None=None, # 'fp32', 'bf16' or 'fp16'; default: bf16 where the device computes it natively
                 ) -> Learner:
     "The `Learner` `train_one` trains: a fresh `arch` (cosine head for LDAM/ELM), the loss, DRW where it applies (CB: from the start)"
     counts = list(dls.cls_num_list)
     model = make_model(arch, len(counts), LOSSES[loss][1], n_in)
     with_drw = loss == 'cb' or (drw and LOSSES[loss][2])
     return lt_learner(dls, arch=model, loss=make_loss(loss, counts, **(loss_kw or {})), drw=with_drw,
-                      drw_start=0 if loss == 'cb' else 0.8, lr=lr, cbs=cbs)
-
-def first_pass(dls):
-    "Make now the pass over one sample that fastai's `TfmdDL` makes on first use to learn the batch types"
-    for dl in dls.loaders:   # it runs the random augmentations, so a seed set before it would not fix the run
-        if hasattr(dl, '_one_pass') and not getattr(dl, '_types', None): dl._one_pass()
+                      drw_start=0 if loss == 'cb' else 0.8, lr=lr, cbs=cbs, precision=precision)
 
 def seed_run(dls, # the `DataLoaders` the run trains on
              seed:int=0): # the run's seed
@@ -130,6 +133,28 @@ def seed_run(dls, # the `DataLoaders` the run trains on
     first_pass(dls)
     set_seed(seed, reproducible=True)
     dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
+
+LOG_MODES = ('auto', 'bar', 'lines', 'quiet')
+
+def _epoch_line(learn, log):
+    "One line for the row `log` of fastai's `Recorder`: epoch, losses, metrics and time"
+    if len(log) < 2: return   # an epoch skipped when resuming
+    vals = [f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(learn.recorder.metric_names[1:], log[1:])]
+    print(f'epoch {log[0] + 1}/{learn.n_epoch}: ' + ', '.join(vals), flush=True)
+
+@contextmanager
+def epoch_log(learn:Learner, # the learner about to fit
+              mode:str='auto', # 'bar', 'lines', 'quiet' or 'auto' (bars in a terminal or a notebook, lines elsewhere)
+             ):
+    "Context in which `learn` shows its progress as `mode` says: fastai's bars, one line per epoch, or nothing"
+    if mode not in LOG_MODES: raise ValueError(f"unknown log mode {mode!r}: use one of {', '.join(LOG_MODES)}")
+    if mode == 'auto': mode = 'bar' if IN_NOTEBOOK or sys.stdout.isatty() else 'lines'
+    if mode == 'bar': yield; return
+    old = learn.logger
+    learn.logger = partial(_epoch_line, learn) if mode == 'lines' else noop
+    try:
+        with learn.no_bar(): yield
+    finally: learn.logger = old
 
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSSES`
@@ -140,19 +165,34 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               seed:int=0, # training seed (the long-tailed subset does not depend on it)
               n_in:int=3, # input channels
               loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
+              precision:str|None=None, # 'fp32', 'bf16' or 'fp16'; default: bf16 where the device computes it natively
+              run_dir=None, # folder of the run's `Checkpoint`, written after every epoch (None: no checkpoint)
+              resume:bool=False, # go on from the checkpoint in `run_dir` (an error if there is one and `resume` is False)
+              log:str='auto', # progress: 'bar' (fastai's), 'lines' (one line per epoch), 'quiet', or 'auto' (bars in a terminal or notebook, else lines)
              ) -> tuple[Learner, dict]:
-    "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores"
+    "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores (last and best epoch, per-epoch history)"
     seed_run(dls, seed)
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
-    learn = make_learner(dls, loss, drw, lr, arch, n_in, loss_kw)
-    start = time.perf_counter()
-    learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs))
-    seconds = time.perf_counter() - start
-    per_class = per_class_accuracy(learn).numpy()
+    learn = make_learner(dls, loss, drw, lr, arch, n_in, loss_kw, precision=precision)
+    meta = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), drw=drw, epochs=epochs, lr=lr, arch=arch, seed=seed,
+                precision=learn.precision, n_train=sum(counts))
+    hist = EpochHistory() if run_dir is None else Checkpoint(run_dir, meta)
+    learn.add_cb(hist)
+    start = 0
+    if run_dir is not None and hist.fname.exists():
+        if not resume: raise FileExistsError(f"{hist.fname} holds an unfinished run: resume it (resume=True, --resume) or delete it")
+        start = hist.restore()
+    with epoch_log(learn, log):
+        if start < epochs: learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs), start_epoch=start)
+        per_class = per_class_accuracy(learn).numpy()
     n_test = np.bincount(np.asarray(dls.valid.dataset.y.cpu()) if hasattr(dls.valid.dataset, 'y')
                          else [int(y) for _, y in dls.valid_ds], minlength=len(counts))
-    scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, train_seconds=seconds,
-                  **lt_scores(per_class, counts, n_test), per_class=(100 * per_class).tolist())
+    h = hist.history
+    best = max(range(len(h)), key=lambda i: h[i]['accuracy'])   # the best test top-1, as LDAM-DRW and ELM report
+    best_scores = dict(epoch=best, **lt_scores(h[best]['per_class'], counts, n_test), per_class=(100 * np.array(h[best]['per_class'])).tolist())
+    scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, precision=learn.precision,
+                  train_seconds=sum(r['seconds'] for r in h), **lt_scores(per_class, counts, n_test),
+                  per_class=(100 * per_class).tolist(), best=best_scores, history=h)
     return learn, scores
 
 # %% ../nbs/05_train.ipynb #84b6fa75
@@ -196,22 +236,34 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                     out='elm_fastai_out', # folder for results.json, the plot and the exported learners
                     config:dict|None=None, # recorded in results.json
                     loss_kws:dict|None=None, # settings per loss (see `make_loss`), e.g. {'elm': dict(lam=0.5)}
+                    drw:bool|list=True, # DRW for every loss it applies to (True), for none (False), or for the losses listed
+                    resume:bool=False, # go on where an interrupted call stopped: finished runs are read, the unfinished one resumed
                     **kwargs, # passed to `train_one`
                    ) -> dict:
-    "Train each loss with each seed; write results.json, per_class_accuracy.png and the learners into `out`"
+    "Train each loss with each seed; write results.json, per_class_accuracy.png and the learners into `out`, each run's checkpoint, history and plot into `out/runs/`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    runs = []
-    for loss in losses:
-        for seed in seeds:
-            learn, scores = train_one(dls, loss, seed=seed, loss_kw=(loss_kws or {}).get(loss), **kwargs)
-            learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
-            runs.append(scores)
+    kws = loss_kws or {}
+    with_drw = lambda loss: drw if isinstance(drw, bool) else loss in drw
+    plan = [(loss, seed, out / 'runs' / f"{run_name(loss, with_drw(loss), kws.get(loss))}_seed{seed}".replace(' ', '_'))
+            for loss in losses for seed in seeds]
+    started = [d for *_, d in plan if (d / 'checkpoint.pth').exists() or (d / 'scores.json').exists()]
+    if started and not resume:
+        raise FileExistsError(f"{out} already holds {len(started)} of these runs (e.g. {started[0].name}): resume them "
+                              "(resume=True, --resume) or write into another folder")
+    runs, vocab = [], [str(v) for v in dls.vocab]
+    for loss, seed, d in plan:
+        if (d / 'scores.json').exists(): runs.append(json.loads((d / 'scores.json').read_text())); continue
+        learn, scores = train_one(dls, loss, with_drw(loss), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
+        learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
+        ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
+        ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
+        (d / 'scores.json').write_text(json.dumps(scores))
+        (d / 'checkpoint.pth').unlink()   # the run is complete: its results replace the checkpoint
+        runs.append(scores)
     summary = summarize(runs)
     results = dict(config=config or {}, cls_num_list=list(dls.cls_num_list),
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
     (out / 'results.json').write_text(json.dumps(results, indent=1))
-    import matplotlib; matplotlib.use('Agg') if 'ipykernel' not in sys.modules else None
-    import matplotlib.pyplot as plt
     ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary},
                                  cls_num_list=list(dls.cls_num_list), vocab=[str(v) for v in dls.vocab])
     ax.figure.savefig(out / 'per_class_accuracy.png', dpi=120, bbox_inches='tight'); plt.close(ax.figure)
@@ -248,6 +300,27 @@ def check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, ar
     if device.type == 'cuda' and not torch.cuda.is_available(): _fail("--device cuda but no CUDA GPU is available: use --device cpu")
     return losses, seeds, arch, device
 
+def check_precision(precision:str|None, # --precision, or None for the device's default
+                    device:torch.device, # the checked device
+                   ) -> str:
+    "The precision to train in on `device`, checked, or SystemExit"
+    if precision is None: return default_precision(device)
+    if precision not in PRECISIONS: _fail(f"unknown --precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    if precision == 'fp16' and device.type != 'cuda': _fail('--precision fp16 needs a CUDA GPU: use bf16 or fp32 on the CPU')
+    return precision
+
+def drw_setting(drw:str, # --drw: comma-separated losses, 'all' or 'none'
+                losses:list, # the checked losses
+               ) -> list:
+    "The losses of `losses` that train with DRW, checked, or SystemExit"
+    if drw in ('all', 'none'): return [l for l in losses if LOSSES[l][2]] if drw == 'all' else []
+    named = _parse_list(drw, 'drw')
+    bad = [l for l in named if l not in LOSSES]
+    if bad: _fail(f"unknown loss {bad[0]!r} in --drw: name losses of --loss, or use all or none")
+    no = [l for l in named if not LOSSES[l][2]]
+    if no: _fail(f"--drw names {no[0]}, which does not use DRW ({'its class weights are on from the start' if no[0] == 'cb' else 'it adjusts for the counts itself'}): remove it from --drw")
+    return [l for l in losses if l in named]
+
 def elm_settings(losses:list, # the checked losses
                  lam:float|None=None, # --lam
                  pick:str|None=None, # --pick
@@ -267,9 +340,8 @@ def elm_fastai_train(
     data_path:str=None, # dataset folder or archive (default: where the dataset is installed or cached)
     imb_type:str='exp', # long-tailed profile: exp or step
     imb_ratio:float=None, # largest / smallest training class count (default: 100 for fmnist and CIFAR; folder and list data as they are)
-    loss:str='elm', # ce, focal, cb, ldam, elm, bsoftmax or la; a comma-separated list trains each
-    drw:store_true=False, # deferred re-weighting from 80 % of the epochs (the default)
-    no_drw:store_true=False, # no deferred re-weighting
+    loss:str='ce,ldam,elm', # ce, focal, cb, ldam, elm, bsoftmax or la; a comma-separated list trains each
+    drw:str='ldam,elm', # losses trained with deferred re-weighting from 80 % of the epochs, comma-separated; 'all' or 'none'
     epochs:int=None, # epochs (default: 8 for fmnist, 200 otherwise)
     bs:int=128, # batch size
     lr:float=0.1, # peak learning rate
@@ -283,13 +355,18 @@ def elm_fastai_train(
     lam:float=None, # ELM: weight λ of the strongest wrong class's margin (default 1, as released; see the study notebook)
     pick:str=None, # ELM: pick the wrong class from raw logits ('logit', as released) or margin-adjusted ones ('pair')
     enlarge:store_true=False, # ELM: subtract λ·m_ĵ (the margin grows) instead of adding it as released
+    precision:str=None, # fp32, bf16 or fp16 (GPU only) (default: bf16 where the device computes it natively, else fp32)
+    resume:store_true=False, # go on with the runs an interrupted command left in --out (finished runs are kept, not retrained)
+    quiet:store_true=False, # print only the results table (and warnings): no progress bars or per-epoch lines
 ):
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
-    if drw and no_drw: _fail('--drw and --no-drw contradict each other: give one')
+    warnings.formatwarning = lambda msg, cat, *args, **kw: f'warning: {msg}\n'   # one line each, in logs too
     if epochs is None: epochs = 8 if dataset == 'fmnist' else 200
     if imb_ratio is None and dataset in ('fmnist', 'cifar10', 'cifar100'): imb_ratio = 100
     losses, seed_list, arch, dev = check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, arch, seeds, device)
     elm_kw = elm_settings(losses, lam, pick, enlarge)
+    drw_losses = drw_setting(drw, losses)
+    precision = check_precision(precision, dev)
     try:
         dls = lt_dls(dataset, data_path, imb_ratio=imb_ratio, imb_type=imb_type, bs=bs, device=dev,
                      train_file=train_file, valid_file=valid_file, size=size, drop_last=False)   # as LDAM-DRW
@@ -297,13 +374,15 @@ def elm_fastai_train(
     if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
-                  drw=not no_drw, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw,
+                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision,
                   n_train=int(sum(dls.cls_num_list)), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     print(f"{dataset}-LT ({profile}): {config['n_train']} training images in {len(dls.vocab)} classes, "
-          f"{arch}, {epochs} epochs on {dev}")
-    res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), drw=not no_drw, epochs=epochs,
-                          lr=lr, arch=arch, n_in=n_in)
+          f"{arch}, {epochs} epochs on {dev} in {precision}")
+    try:
+        res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), resume=resume, drw=drw_losses,
+                              epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto')
+    except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
     print(results_table(res['summary'], res['vocab']))
     print(f'results: {Path(out) / "results.json"}, plot: {Path(out) / "per_class_accuracy.png"}, learners: {out}/*.pkl')
     return res
