@@ -21,11 +21,12 @@ from .losses import class_balanced_weights, ELMLoss, LDAMLoss, BalancedSoftmaxLo
 from .models import NormedLinear, resnet32, normed_head
 from .data import shot_groups, SHOT_MANY, SHOT_FEW
 from .precision import PRECISIONS
+from .distributed import plain_dl
 
 # %% auto #0
 __all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'dataset_labels', 'balanced_idxs', 'DRS', 'ldam_schedule',
-           'PerClassAccuracy', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy', 'plot_per_class_accuracy',
-           'LogitRangeWarning', 'lt_loss', 'lt_learner']
+           'PerClassAccuracy', 'OverallAcc', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy',
+           'plot_per_class_accuracy', 'LogitRangeWarning', 'lt_loss', 'lt_learner']
 
 # %% ../nbs/04_callbacks.ipynb #609f77c9
 def weight_holder(loss) -> object:
@@ -146,10 +147,6 @@ def balanced_idxs(labels:Tensor, n:int|None=None) -> list:
     return torch.multinomial(p, n, replacement=True).tolist()
 
 # %% ../nbs/04_callbacks.ipynb #a3acd245
-def _inner_dl(dl):
-    "The `DataLoader` inside fastai's `DistributedDL` (or `dl` itself)"
-    return dl.dl if type(dl).__name__ == 'DistributedDL' else dl
-
 class DRS(Callback):
     "Deferred re-sampling: class-balanced sampling of the training set from `start_epoch` on"
     def __init__(self,
@@ -176,14 +173,14 @@ class DRS(Callback):
 
     def before_train(self):
         if not getattr(self, 'checked', False): self._check_fit(); self.checked = True
-        dl = _inner_dl(self.dls.train)
+        dl = plain_dl(self.dls.train)
         if self.epoch >= self.start: dl.get_idxs = partial(balanced_idxs, self._labels, dl.n)
         else: self._restore(dl)
 
     def _restore(self, dl):
         if 'get_idxs' in dl.__dict__: del dl.get_idxs
 
-    def after_fit(self): self._restore(_inner_dl(self.dls.train))
+    def after_fit(self): self._restore(plain_dl(self.dls.train))
 
 # %% ../nbs/04_callbacks.ipynb #626542b9
 def _ldam_lr(pct:float, n_epoch:int, lr, warmup:int, milestones:tuple, decays:tuple):
@@ -268,6 +265,13 @@ class PerClassAccuracy(Metric):
         return acc.mean().item() if len(acc) else float('nan')
 
 # %% ../nbs/04_callbacks.ipynb #3d475800
+class OverallAcc(PerClassAccuracy):
+    "Top-1 accuracy over the validation set from the per-class counts (exact under distributed training, where the last batch is padded)"
+    @property
+    def value(self): return None if self.total is None else (self.correct.sum() / self.total.sum()).item()
+    @property
+    def name(self): return 'accuracy'
+
 class BalancedAcc(PerClassAccuracy):
     "Balanced accuracy: the mean of the per-class accuracies"
     @property
@@ -303,7 +307,7 @@ class ShotAcc(PerClassAccuracy):
 
 def lt_metrics(cls_num_list:list|None=None) -> list:
     "Accuracy, balanced accuracy and many/medium/few-shot accuracy, for `Learner(metrics=...)`"
-    return [accuracy, BalancedAcc()] + [ShotAcc(s, cls_num_list) for s in ('many', 'medium', 'few')]
+    return [OverallAcc(), BalancedAcc()] + [ShotAcc(s, cls_num_list) for s in ('many', 'medium', 'few')]
 
 # %% ../nbs/04_callbacks.ipynb #0295d958
 def per_class_accuracy(learn:Learner, dl=None) -> Tensor:
@@ -370,13 +374,21 @@ class LogitRangeWarning(Callback):
 
     def before_fit(self):
         s = _loss_attr(self.learn.loss_func, 's')
-        self.active = isinstance(s, (int, float)) and s >= self.min_s
+        self.active, self.zmax = isinstance(s, (int, float)) and s >= self.min_s, None
 
     def after_pred(self):
         if not self.active: return
         pred = self.pred[0] if isinstance(self.pred, (tuple, list)) else self.pred
         if not isinstance(pred, Tensor): return
-        zmax = pred.detach().abs().max().item()
+        z = pred.detach().abs().max()   # kept on the device: no host sync per batch
+        self.zmax = z if self.zmax is None else torch.maximum(self.zmax, z)
+        if self.iter == 0 and self.epoch == 0: self._check()   # the first batch at once, then once per epoch
+
+    def after_epoch(self):
+        if self.active and self.zmax is not None: self._check()
+
+    def _check(self):
+        zmax = self.zmax.item()
         if zmax > self.max_abs:
             s = _loss_attr(self.learn.loss_func, 's')
             warnings.warn(f"{type(self.learn.loss_func).__name__} scales the logits by s={s} and expects cosines in "

@@ -6,8 +6,11 @@ Docs: https://elm-fastai.github.io/elm-fastai/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #fd4cc691
 from __future__ import annotations
-import gzip, numbers, os, pickle, re, shutil, tarfile, tempfile
+import gzip, numbers, os, pickle, re, shutil, tarfile, tempfile, warnings
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from operator import itemgetter
+from PIL import Image
 import torchvision.io as tvio
 from fastai.vision.all import *
 
@@ -15,8 +18,8 @@ from fastai.vision.all import *
 __all__ = ['SHOT_MANY', 'SHOT_FEW', 'CIFAR_STATS', 'FMNIST_STATS', 'FMNIST_CLASSES', 'FMNIST_SYSTEM_PATH', 'img_num_per_cls',
            'long_tailed_indices', 'shot_groups', 'PadCropFlip', 'TensorImageDataset', 'DecodeCategory', 'TensorImageDL',
            'tensor_dls', 'data_cache', 'shared_data_file', 'extract_once', 'valid_folder', 'folder_items',
-           'decode_images', 'read_cifar_pickles', 'read_fmnist', 'read_list_file', 'find_cifar', 'lt_dls',
-           'show_class_counts']
+           'decode_images', 'read_cifar_pickles', 'read_fmnist', 'read_list_file', 'check_image_files', 'find_cifar',
+           'lt_dls', 'show_class_counts']
 
 # %% ../nbs/02_data.ipynb #9efe9c69
 def _check_imb(imb_type, imb_ratio):
@@ -266,6 +269,9 @@ def folder_items(
     files = get_image_files(path/split)
     if not files: raise FileNotFoundError(f"No image files in {path/split}: expected {split}/<class>/<image> files (jpg, png, ...).")
     names = [f.parent.name for f in files]
+    present = {f.relative_to(path/split).parts[0] for f in files}
+    bare = sorted(d.name for d in (path/split).iterdir() if d.is_dir() and d.name not in present and not d.name.startswith('.'))
+    if bare: raise ValueError(f"Class folders {bare[:5]} in {path/split} hold no image files: add images (jpg, png, ...) or remove the folders.")
     if vocab is None:
         lbl = path/'labels.txt'
         vocab = [o.strip() for o in lbl.read_text().splitlines() if o.strip()] if lbl.exists() else sorted(set(names))
@@ -353,7 +359,7 @@ def read_list_file(
     fname:Path, # text file of `relative/path label` lines
     root:Path, # folder the paths are relative to
 )->tuple:
-    "Files and integer labels of a list file; every file must exist"
+    "Files and integer labels of a list file, every path inside `root` (`check_image_files` checks the files)"
     fname, root = Path(fname), Path(root)
     if not fname.is_file(): raise FileNotFoundError(f"List file {fname} not found: pass train_file=/valid_file= paths of `relative/path.jpg label` files.")
     lines = fname.read_text().splitlines()
@@ -361,11 +367,40 @@ def read_list_file(
     if not rows: raise ValueError(f"List file {fname} is empty: expected `relative/path.jpg label` lines.")
     bad = [(i, r) for i, r in rows if len(r) != 2 or not r[1].isdigit()]
     if bad: raise ValueError(f"{fname} line {bad[0][0]+1} is not `relative/path label` with an integer label >= 0: {lines[bad[0][0]].strip()!r}.")
+    inside = root.resolve()
+    out = [(i, r[0]) for i, r in rows if not (root/r[0]).resolve().is_relative_to(inside)]
+    if out: raise ValueError(f"{fname} line {out[0][0]+1} points outside the data root {root}: {out[0][1]!r}"
+                             + (f" (and {len(out)-1} more lines)" if len(out) > 1 else '') + ": list paths relative to data_path, inside it.")
     rows = [r for _, r in rows]
     files = [root/p for p, _ in rows]
-    missing = [f for f in files if not f.exists()]
-    if missing: raise FileNotFoundError(f"{len(missing)} files listed in {fname} are missing, e.g. {missing[0]}: pass data_path= the folder the list's paths are relative to.")
+    if not any(f.exists() for f in files[:100]):
+        raise FileNotFoundError(f"None of the first files listed in {fname} exists under {root}, e.g. {files[0]}: pass data_path= the folder the list's paths are relative to.")
     return L(files), np.array([int(l) for _, l in rows], dtype=np.int64)
+
+# %% ../nbs/02_data.ipynb #4de7891e
+@lru_cache(maxsize=None)
+def _converts_to_rgb(mode:str) -> bool:
+    try: Image.new(mode, (1, 1)).convert('RGB'); return True
+    except (ValueError, OSError): return False
+
+def _image_problem(f) -> str|None:
+    "What keeps image file `f` from the pipeline (header only), or None"
+    p = Path(f)
+    if not p.exists(): return 'a link to nowhere' if p.is_symlink() else 'missing'
+    if p.stat().st_size == 0: return 'empty file'
+    try:
+        with Image.open(p) as im: mode = im.mode
+    except Exception as e: return f'not an image ({type(e).__name__})'
+    return None if _converts_to_rgb(mode) else f'mode {mode} does not convert to RGB'
+
+def check_image_files(
+    files, # the image files a run will read
+    n_workers:int=8, # threads reading headers
+)->list:
+    "`(file, problem)` for each of `files` that is missing, empty, unreadable as an image or not convertible to RGB (reads headers only)"
+    files = list(files)
+    with ThreadPoolExecutor(n_workers) as ex: problems = list(ex.map(_image_problem, files, chunksize=64))
+    return [(f, p) for f, p in zip(files, problems) if p is not None]
 
 # %% ../nbs/02_data.ipynb #82978301
 _CIFAR = {'cifar10': dict(pickles='cifar-10-batches-py', tgz='cifar10_jpg.tgz', folder='cifar10', url=URLs.CIFAR),
@@ -457,6 +492,22 @@ def _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_w
     dls.cls_num_list = np.bincount(np.asarray(ytr, dtype=np.int64), minlength=len(vocab)).tolist()
     return dls
 
+def _without_bad_images(path, ftr, ytr, fva, yva, vocab, skip):
+    "The files and labels without the bad image files, and the bad files left out; or a ValueError naming them"
+    bad = check_image_files(list(ftr) + list(fva))
+    if not bad: return ftr, ytr, fva, yva, []
+    rel = lambda f: str(Path(f).relative_to(path)) if Path(f).is_relative_to(path) else str(f)
+    shown = ', '.join(f'{rel(f)} ({p})' for f, p in bad[:20 if skip else 5]) + (', ...' if len(bad) > (20 if skip else 5) else '')
+    if not skip: raise ValueError(f"{len(bad)} of the {len(ftr) + len(fva)} image files this run reads are bad: {shown}. Remove or "
+                                  "replace them, or leave them out (skip_bad_images=True, --skip-bad-images).")
+    warnings.warn(f"leaving out {len(bad)} bad image files: {shown}")
+    gone = {str(f) for f, _ in bad}
+    kt, kv = [i for i, f in enumerate(ftr) if str(f) not in gone], [i for i, f in enumerate(fva) if str(f) not in gone]
+    ftr, ytr, fva, yva = L(ftr)[kt], np.asarray(ytr)[kt], L(fva)[kv], np.asarray(yva)[kv]
+    empty = [vocab[c] for c in range(len(vocab)) if not (ytr == c).any()]
+    if empty: raise ValueError(f"No training image of classes {empty[:5]} is left after leaving out the bad files: replace them.")
+    return ftr, ytr, fva, yva, [rel(f) for f, _ in bad]
+
 def lt_dls(
     source:str, # 'cifar10', 'cifar100', 'fmnist', 'folder' (train/ + test/ class folders) or 'list' (ImageNet-LT style list files)
     data_path=None, # dataset folder / archive; for 'list' the folder the listed paths are relative to
@@ -476,6 +527,7 @@ def lt_dls(
     valid_file=None, # 'list': test/validation list file
     shuffle:bool=True, # shuffle the training set
     drop_last:bool|None=None, # drop the last incomplete training batch; `None`: fastai's default, `shuffle`. LDAM-DRW keeps it (False)
+    skip_bad_images:bool=False, # 'folder' / 'list': leave out bad image files (`check_image_files`) with a warning instead of raising
 )->DataLoaders:
     "Long-tailed `DataLoaders` with `cls_num_list` (training images per class, `vocab` order), `vocab` and `c`"
     if source not in _SOURCES: raise ValueError(f"Unknown source {source!r}: use one of {_SOURCES}.")
@@ -506,7 +558,10 @@ def lt_dls(
         if unseen: raise ValueError(f"{valid_file} has labels {unseen[:5]} that never occur in {train_file}: check the list files.")
         o2i = {o: i for i, o in enumerate(vocab)}
         ytr, yva = np.array([o2i[o] for o in ytr.tolist()]), np.array([o2i[o] for o in yva.tolist()])
-    return _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle, drop_last)
+    ftr, ytr, fva, yva, dropped = _without_bad_images(path, ftr, ytr, fva, yva, vocab, skip_bad_images)
+    dls = _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle, drop_last)
+    dls.dropped_images = dropped
+    return dls
 
 # %% ../nbs/02_data.ipynb #863cc5d4
 _SHOT_COLORS = dict(many='tab:blue', medium='tab:orange', few='tab:red')

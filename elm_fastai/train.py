@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import inspect, json, math, random, sys, time, warnings
+import inspect, json, math, os, random, sys, time, warnings
 from contextlib import contextmanager
 from functools import partial
 from fastcore.imports import IN_NOTEBOOK
@@ -17,7 +17,7 @@ import torch
 from fastcore.script import call_parse, store_true
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat, FocalLossFlat
-from fastai.torch_core import set_seed, default_device
+from fastai.torch_core import set_seed, default_device, num_distrib
 from torchvision import models as tv_models
 from .losses import LDAMLoss, ELMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
 from .data import lt_dls, shot_groups
@@ -25,6 +25,7 @@ from .models import cifar_resnet, normed_head
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
 from .precision import PRECISIONS, default_precision
+from .distributed import distributed_ctx, is_distributed, is_main
 from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
@@ -182,9 +183,10 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     if run_dir is not None and hist.fname.exists():
         if not resume: raise FileExistsError(f"{hist.fname} holds an unfinished run: resume it (resume=True, --resume) or delete it")
         start = hist.restore()
-    with epoch_log(learn, log):
-        if start < epochs: learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs), start_epoch=start)
-        per_class = per_class_accuracy(learn).numpy()
+    with epoch_log(learn, log if is_main() else 'quiet'):
+        if start < epochs:
+            with distributed_ctx(learn): learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs), start_epoch=start)
+        per_class = per_class_accuracy(learn).numpy()   # every rank evaluates the whole test set
     n_test = np.bincount(np.asarray(dls.valid.dataset.y.cpu()) if hasattr(dls.valid.dataset, 'y')
                          else [int(y) for _, y in dls.valid_ds], minlength=len(counts))
     h = hist.history
@@ -254,15 +256,17 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     for loss, seed, d in plan:
         if (d / 'scores.json').exists(): runs.append(json.loads((d / 'scores.json').read_text())); continue
         learn, scores = train_one(dls, loss, with_drw(loss), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
+        runs.append(scores)
+        if not is_main(): continue   # rank 0 writes
         learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
         ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
         ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
         (d / 'scores.json').write_text(json.dumps(scores))
         (d / 'checkpoint.pth').unlink()   # the run is complete: its results replace the checkpoint
-        runs.append(scores)
     summary = summarize(runs)
     results = dict(config=config or {}, cls_num_list=list(dls.cls_num_list),
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
+    if not is_main(): return results
     (out / 'results.json').write_text(json.dumps(results, indent=1))
     ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary},
                                  cls_num_list=list(dls.cls_num_list), vocab=[str(v) for v in dls.vocab])
@@ -298,6 +302,8 @@ def check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, ar
     try: device = torch.device(device) if device else default_device()
     except RuntimeError: _fail(f"unknown --device {device!r}: use cpu, cuda or cuda:N")
     if device.type == 'cuda' and not torch.cuda.is_available(): _fail("--device cuda but no CUDA GPU is available: use --device cpu")
+    if device.type == 'cuda' and is_distributed():   # one GPU per process
+        device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(device)
     return losses, seeds, arch, device
 
 def check_precision(precision:str|None, # --precision, or None for the device's default
@@ -358,6 +364,7 @@ def elm_fastai_train(
     precision:str=None, # fp32, bf16 or fp16 (GPU only) (default: bf16 where the device computes it natively, else fp32)
     resume:store_true=False, # go on with the runs an interrupted command left in --out (finished runs are kept, not retrained)
     quiet:store_true=False, # print only the results table (and warnings): no progress bars or per-epoch lines
+    skip_bad_images:store_true=False, # folder, list: leave out unreadable, empty or missing image files (listed in results.json) instead of stopping
 ):
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
     warnings.formatwarning = lambda msg, cat, *args, **kw: f'warning: {msg}\n'   # one line each, in logs too
@@ -366,23 +373,26 @@ def elm_fastai_train(
     losses, seed_list, arch, dev = check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, arch, seeds, device)
     elm_kw = elm_settings(losses, lam, pick, enlarge)
     drw_losses = drw_setting(drw, losses)
+    if skip_bad_images and dataset not in ('folder', 'list'): _fail(f'--skip-bad-images is for folder and list data; {dataset} is read whole')
     precision = check_precision(precision, dev)
     try:
         dls = lt_dls(dataset, data_path, imb_ratio=imb_ratio, imb_type=imb_type, bs=bs, device=dev,
-                     train_file=train_file, valid_file=valid_file, size=size, drop_last=False)   # as LDAM-DRW
+                     train_file=train_file, valid_file=valid_file, size=size, drop_last=False,   # as LDAM-DRW
+                     skip_bad_images=skip_bad_images)
     except (ValueError, FileNotFoundError) as e: _fail(str(e).splitlines()[0])
     if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
                   drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision,
-                  n_train=int(sum(dls.cls_num_list)), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
+                  n_train=int(sum(dls.cls_num_list)), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
-    print(f"{dataset}-LT ({profile}): {config['n_train']} training images in {len(dls.vocab)} classes, "
-          f"{arch}, {epochs} epochs on {dev} in {precision}")
+    say = print if is_main() else noop   # one process prints
+    say(f"{dataset}-LT ({profile}): {config['n_train']} training images in {len(dls.vocab)} classes, "
+        f"{arch}, {epochs} epochs on {dev} in {precision}" + (f', {num_distrib()} processes' if is_distributed() else ''))
     try:
         res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), resume=resume, drw=drw_losses,
                               epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto')
     except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
-    print(results_table(res['summary'], res['vocab']))
-    print(f'results: {Path(out) / "results.json"}, plot: {Path(out) / "per_class_accuracy.png"}, learners: {out}/*.pkl')
+    say(results_table(res['summary'], res['vocab']))
+    say(f'results: {Path(out) / "results.json"}, plot: {Path(out) / "per_class_accuracy.png"}, learners: {out}/*.pkl')
     return res
