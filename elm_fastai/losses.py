@@ -158,8 +158,8 @@ class LDAMLoss(AdjustedCELoss):
         return -(self._on(self.margins, scaled) * self.s)[target]
 
     def adjust(self, logits, target):
-        scaled = logits * self.s
-        return scaled.scatter_add(1, target[:, None], self.target_shift(scaled, target)[:, None])
+        scaled = logits * self.s   # a new tensor, which the in-place add may change (the product's gradient does not need it)
+        return scaled.scatter_add_(1, target[:, None], self.target_shift(scaled, target)[:, None])
 
     def activation(self, x): return F.softmax(self.s * x, dim=-1)
     def extra_repr(self): return f"max_m={self.max_m}, s={self.s}, " + super().extra_repr()
