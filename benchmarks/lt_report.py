@@ -82,8 +82,9 @@ def write_report(md_path:Path, # the markdown report
           f'Machine: {machine(config.get("device"), threads)}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
           results_table(summary, res['vocab']), '',
           'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',
-          '| loss | seeds run | train minutes per run (mean) |', '|---|---|---|']
-    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} |" for r in summary]
+          '| loss | seeds run | train minutes per run (mean) | seconds per epoch (median) |', '|---|---|---|---|']
+    sec = lambda name: np.median([h['seconds'] for r in runs if r['name'] == name for h in r.get('history', [])] or [np.nan])
+    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} | {sec(r['name']):.1f} |" for r in summary]
     md += ['', *notes]
     md_path.write_text('\n'.join(md) + '\n')
     print('\n'.join(md), flush=True)

@@ -305,7 +305,8 @@ class ShotAcc(PerClassAccuracy):
     @property
     def name(self): return f'{self.shot}_shot_acc'
 
-def lt_metrics(cls_num_list:list|None=None) -> list:
+def lt_metrics(cls_num_list:list|None=None, # training images per class for the shot groups; default: the loss', else `dls.cls_num_list`
+              ) -> list:
     "Accuracy, balanced accuracy and many/medium/few-shot accuracy, for `Learner(metrics=...)`"
     return [OverallAcc(), BalancedAcc()] + [ShotAcc(s, cls_num_list) for s in ('many', 'medium', 'few')]
 
@@ -325,7 +326,7 @@ def plot_per_class_accuracy(
     cls_num_list:list|None=None, # training images per class (default: from the first `Learner`)
     dl=None, # data to evaluate `Learner`s on (default: their validation set)
     ax=None, # matplotlib axes to draw on
-    figsize:tuple=(9, 4),
+    figsize:tuple=(9, 4), # figure size when `ax` is None
     vocab=None, # class names for the x axis (default: the `Learner`'s `dls.vocab`, else class indices)
 ):
     "Accuracy of each class (bars, one colour per learner), classes sorted by training count (line, right axis)"
@@ -426,6 +427,7 @@ def _lt_model(arch, n_classes:int, normed:bool) -> nn.Module:
     model = arch(num_classes=n_classes)
     return normed_head(model) if normed else model
 
+@delegates(Learner)
 def lt_learner(
     dls:DataLoaders, # data; `dls.cls_num_list` holds the training images per class
     arch='resnet32', # 'resnet32', a model (used as is), or a function called with `num_classes=` (torchvision, timm)

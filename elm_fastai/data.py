@@ -7,6 +7,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/data.html.md"""
 # %% ../nbs/02_data.ipynb #fd4cc691
 from __future__ import annotations
 import gzip, numbers, os, pickle, re, shutil, tarfile, tempfile, warnings
+import elm_fastai
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from operator import itemgetter
@@ -151,7 +152,12 @@ class DecodeCategory(DisplayedTransform):
 
 class TensorImageDL(TfmdDL):
     "A `TfmdDL` whose batches are one indexing op on a `TensorImageDataset`; augment with `after_batch`"
-    def __init__(self, dataset:TensorImageDataset, bs:int=64, shuffle:bool=False, **kwargs):
+    def __init__(self,
+        dataset:TensorImageDataset, # the images and labels
+        bs:int=64, # batch size
+        shuffle:bool=False, # shuffle the items every epoch
+        **kwargs, # passed to `TfmdDL` (e.g. `after_batch`, `drop_last`, `device`)
+    ):
         kwargs['num_workers'] = 0 # batches are single tensor ops; workers would only add copies
         kwargs.setdefault('after_item', DecodeCategory(dataset.vocab))
         super().__init__(dataset, bs=bs, shuffle=shuffle, **kwargs)
@@ -215,11 +221,12 @@ def data_cache(
 def shared_data_file(
     name:str, # file name, e.g. 'cifar10_jpg.tgz'
 )->Path|None:
-    "`name` in a `shared/data` folder beside the repository (or the working directory's parents), if any"
-    try: import elm_fastai; dirs = [Path(elm_fastai.__file__).resolve().parents[2]] # the repository's parent
-    except ImportError: dirs = []
+    "`name` in `$ELM_FASTAI_SHARED` if set, else in a `shared/data` folder beside the repository (or the working directory's parents)"
+    if os.environ.get('ELM_FASTAI_SHARED'):
+        f = Path(os.environ['ELM_FASTAI_SHARED']).expanduser()/name
+        return f if f.is_file() else None
     cwd = Path.cwd().resolve()
-    for d in dirs + [cwd.parent, cwd.parent.parent]: # run from the repository or from nbs/
+    for d in [Path(elm_fastai.__file__).resolve().parents[2], cwd.parent, cwd.parent.parent]: # beside the repository; from nbs/
         if (d/'shared'/'data'/name).is_file(): return d/'shared'/'data'/name
     return None
 
@@ -451,7 +458,7 @@ def _lt_keep(labels, n_classes, imb_ratio, imb_type, seed):
     n = np.bincount(labels, minlength=n_classes)
     if (n == 0).any(): raise ValueError(f"Classes {np.where(n == 0)[0][:5].tolist()} have no training images: remove them or add images.")
     counts = img_num_per_cls(int(n.min()), n_classes, imb_type, imb_ratio)
-    if min(counts) == 0: raise ValueError(f"imb_ratio={imb_ratio} leaves class {counts.index(0)} with no image (n_max={n.min()}): lower imb_ratio.")
+
     return long_tailed_indices(labels, counts, seed)
 
 def _small_datasets(source, data_path, imb_ratio, imb_type, seed, download):

@@ -169,7 +169,7 @@ _PICKS = ('logit', 'pair')
 
 class ELMLoss(LDAMLoss):
     "ELM: cross entropy on $s z'$, target logit $z'_y = z_y - m_y + \\lambda m_{\\hat\\jmath}$, $\\hat\\jmath = \\arg\\max_{j\\ne y} z_j$"
-    pick, enlarge = 'logit', False   # class defaults: a learner exported before these options existed loads as the released ELM
+
     def __init__(self,
                  cls_num_list, # number of training images of each class
                  max_m:float=0.5, # margin of the rarest class

@@ -70,7 +70,11 @@ def _conv3x3(ni:int, nf:int, stride:int=1) -> nn.Conv2d:
 
 class BasicBlock(nn.Module):
     "Two 3×3 conv-BN layers with a residual connection (option-A shortcut when the shape changes)"
-    def __init__(self, ni:int, nf:int, stride:int=1):
+    def __init__(self,
+        ni:int, # input channels
+        nf:int, # output channels
+        stride:int=1, # stride of the first convolution (2 halves the resolution)
+    ):
         super().__init__()
         self.conv1,self.bn1 = _conv3x3(ni, nf, stride),nn.BatchNorm2d(nf)
         self.conv2,self.bn2 = _conv3x3(nf, nf),nn.BatchNorm2d(nf)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from functools import partial
 from fastcore.imports import IN_NOTEBOOK
 from fastcore.basics import noop
+from fastcore.meta import delegates
 from pathlib import Path
 import numpy as np
 import torch
@@ -56,7 +57,10 @@ def make_loss(name:str, # a key of `LOSSES`
     if kwargs: raise ValueError(f"settings {sorted(kwargs)} given for loss {name!r}, which takes none here")
     return FocalLossFlat(gamma=1.) if name == 'focal' else CrossEntropyLossFlat()
 
-def run_name(loss:str, drw:bool, loss_kw:dict|None=None) -> str:
+def run_name(loss:str, # a key of `LOSSES`
+             drw:bool, # trained with deferred re-weighting
+             loss_kw:dict|None=None, # settings of the loss that differ from its defaults
+            ) -> str:
     "How a run is named in tables and files, e.g. 'ELM-DRW' or 'ELM-DRW lam=0.5'"
     display, _, drw_applies = LOSSES[loss]
     settings = ''.join(f' {k}={v}' for k, v in (loss_kw or {}).items())
@@ -232,6 +236,7 @@ def results_table(summary:list, # rows of `summarize`
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
+@delegates(train_one, but=['loss', 'seed', 'loss_kw', 'run_dir', 'resume'])   # those are set per run here
 def run_experiments(dls, # long-tailed `DataLoaders`
                     losses=('elm',), # keys of `LOSSES`
                     seeds=(0,), # training seeds
