@@ -5,7 +5,7 @@
 Same data (the long-tailed training set of `elm_fastai_train`), model (`make_model`), augmentation (`PadCropFlip`, then
 scaling and normalising), optimiser settings (SGD lr 0.1, momentum 0.9, weight decay 2e-4 on every parameter) and
 batch size 128 in both loops. Measured per epoch, the configurations interleaved `--reps` times (in rotating order):
-- fastai ELM-DRW: `make_learner` + `fit_ldam`, the learner `train_one` trains (DRW, metrics, progress bar), the
+- fastai ELM-DRW: `lt_learner` + `fit_ldam`, the learner `train_one` trains (DRW, metrics, progress bar), the
   training phase timed by a callback, and the whole epoch (training + validation on the test set);
 - plain ELM: the same model and `ELMLoss` in a hand-written loop over shuffled index batches (training only);
 - fastai CE: as `elm_fastai_train --loss ce` (linear head, cross entropy), for the ELM-vs-CE epoch time.
@@ -19,7 +19,9 @@ import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import TensorImage
 from elm_fastai.data import lt_dls, PadCropFlip, FMNIST_STATS, CIFAR_STATS
-from elm_fastai.train import make_model, make_loss, make_learner, LOSSES
+from elm_fastai.models import make_model
+from elm_fastai.losses import lt_loss, wants_cosine_head
+from elm_fastai.callbacks import lt_learner
 from lt_report import machine
 
 def clocks(dev): 
@@ -38,7 +40,7 @@ def fastai_epoch(dls, loss, arch, n_in, seed, precision='fp32'):
     "Train one epoch the way `train_one` does; (train wall, train CPU, epoch wall, epoch CPU) seconds"
     torch.manual_seed(seed)
     timer = TrainPhaseTimer()
-    learn = make_learner(dls, loss, drw=True, lr=0.1, arch=arch, n_in=n_in, cbs=timer, precision=precision)
+    learn = lt_learner(dls, arch, loss, drw=True, lr=0.1, n_in=n_in, cbs=timer, precision=precision)
     t0 = clocks(dls.device)
     learn.fit_ldam(1, 0.1, warmup=0)
     t1 = clocks(dls.device)
@@ -47,8 +49,8 @@ def fastai_epoch(dls, loss, arch, n_in, seed, precision='fp32'):
 def plain_setup(dls, loss, arch, n_in, seed, lr=0.1):
     "Model, loss and optimiser of the hand-written loop (as `elm_fastai_train` sets them), seeded, on `dls.device`"
     torch.manual_seed(seed)
-    model = make_model(arch, len(dls.cls_num_list), LOSSES[loss][1], n_in).to(dls.device)
-    loss_func = make_loss(loss, list(dls.cls_num_list))
+    model = make_model(arch, len(dls.cls_num_list), wants_cosine_head(loss), n_in).to(dls.device)
+    loss_func = lt_loss(loss, list(dls.cls_num_list))
     if isinstance(loss_func, torch.nn.Module): loss_func = loss_func.to(dls.device)
     return model, loss_func, torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=2e-4)
 

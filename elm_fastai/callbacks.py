@@ -17,8 +17,8 @@ from fastai.callback.schedule import ParamScheduler
 from fastai.losses import BaseLoss, CrossEntropyLossFlat, FocalLossFlat
 from fastai.optimizer import SGD
 from .margins import count_list
-from .losses import class_balanced_weights, ELMLoss, LDAMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
-from .models import NormedLinear, resnet32, normed_head
+from .losses import class_balanced_weights, ELMLoss, lt_loss, wants_cosine_head, uses_drw
+from .models import make_model
 from .data import shot_groups, SHOT_MANY, SHOT_FEW
 from .precision import PRECISIONS
 from .distributed import plain_dl
@@ -26,7 +26,7 @@ from .distributed import plain_dl
 # %% auto #0
 __all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'dataset_labels', 'balanced_idxs', 'DRS', 'ldam_schedule',
            'PerClassAccuracy', 'OverallAcc', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy',
-           'plot_per_class_accuracy', 'LogitRangeWarning', 'lt_loss', 'lt_learner']
+           'plot_per_class_accuracy', 'LogitRangeWarning', 'lt_learner']
 
 # %% ../nbs/04_callbacks.ipynb #609f77c9
 def weight_holder(loss) -> object:
@@ -399,44 +399,17 @@ class LogitRangeWarning(Callback):
             self.active = False
 
 # %% ../nbs/04_callbacks.ipynb #2fa7c969
-_lt_losses = dict(elm=ELMLoss, ldam=LDAMLoss, balanced_softmax=BalancedSoftmaxLoss, logit_adjusted=LogitAdjustedLoss)
-
-def lt_loss(
-    name:str, # 'elm', 'ldam', 'ce', 'focal', 'balanced_softmax' or 'logit_adjusted'
-    cls_num_list:list, # training images per class
-    **kwargs, # passed to the loss, e.g. `max_m`, `lam`, `s`, `gamma`, `tau`
-):
-    "The loss `name` for training counts `cls_num_list`"
-    if name == 'ce': return CrossEntropyLossFlat(**kwargs)
-    if name == 'focal': return FocalLossFlat(**kwargs)
-    if name not in _lt_losses:
-        raise ValueError(f"Unknown loss {name!r}: use one of 'elm', 'ldam', 'ce', 'focal', 'balanced_softmax', "
-                         "'logit_adjusted', or pass a loss object.")
-    cls, params = _lt_losses[name], inspect.signature(_lt_losses[name]).parameters
-    unknown = [k for k in kwargs if k not in params or k == 'cls_num_list']
-    if unknown:
-        raise ValueError(f"{cls.__name__} takes no {unknown}: {cls.__name__} takes "
-                         f"{[k for k in params if k != 'cls_num_list']}")
-    return cls(list(cls_num_list), **kwargs)
-
-def _lt_model(arch, n_classes:int, normed:bool) -> nn.Module:
-    if arch in ('resnet32', resnet32): return resnet32(n_classes, normed=normed)
-    if isinstance(arch, nn.Module): return arch
-    if isinstance(arch, str) or not callable(arch):
-        raise ValueError(f"Unknown arch {arch!r}: use 'resnet32', a model, or a function like `torchvision.models.resnet18`.")
-    model = arch(num_classes=n_classes)
-    return normed_head(model) if normed else model
-
 @delegates(Learner)
 def lt_learner(
     dls:DataLoaders, # data; `dls.cls_num_list` holds the training images per class
-    arch='resnet32', # 'resnet32', a model (used as is), or a function called with `num_classes=` (torchvision, timm)
-    loss='elm', # loss name (see `lt_loss`) or a loss object
-    drw:bool=True, # add `DRW`
+    arch='resnet32', # a name ('resnet32', 'resnet8', 'resnet18', ...), a model (used as is), or a function called with `num_classes=` (`make_model`)
+    loss='elm', # a loss name (`LOSS_NAMES`: ce, focal, cb, ldam, elm, bsoftmax, la) or a loss object
+    drw:bool=True, # add `DRW` where it applies (`uses_drw`: not to balanced softmax, LA and CB, which correct for the counts themselves)
     drw_start:int|float=0.8, # `DRW`'s `start_epoch`: an epoch or a fraction of the epochs
     beta:float=0.9999, # `DRW`'s effective-number β
-    normed:bool|None=None, # cosine head; default: True for losses with a scale `s` (ELM, LDAM)
-    loss_kwargs:dict|None=None, # extra arguments of the loss, e.g. `dict(max_m=0.5, s=30)`
+    normed:bool|None=None, # cosine head; default: where the loss wants one (`wants_cosine_head`: LDAM, ELM)
+    loss_kwargs:dict|None=None, # settings of the loss (`lt_loss`), e.g. `dict(lam=0.5)`
+    n_in:int=3, # input channels of a model built by name
     cls_num_list:list|None=None, # training images per class; default `dls.cls_num_list`, else counted
     metrics=None, # default: `lt_metrics()`
     opt_func=partial(SGD, mom=0.9, decouple_wd=False), # SGD with momentum 0.9 and L2 weight decay, as LDAM-DRW
@@ -458,10 +431,10 @@ def lt_learner(
         raise ValueError(f"{len(cls_num_list)} class counts but the data has {c} classes (`dls.c`): pass the training counts "
                          "of every class (`cls_num_list=` or `dls.cls_num_list`)")
     loss_func = lt_loss(loss, cls_num_list, **(loss_kwargs or {})) if isinstance(loss, str) else loss
-    if normed is None: normed = isinstance(_loss_attr(loss_func, 's'), (int, float))  # scaled-cosine losses: ELM, LDAM
-    model = _lt_model(arch, len(cls_num_list), bool(normed))
+    if normed is None: normed = wants_cosine_head(loss_func)
+    model = make_model(arch, len(cls_num_list), bool(normed), n_in)
     cbs = L(LogitRangeWarning()) + L(cbs)
-    if drw: cbs = L(DRW(drw_start, beta, cls_num_list)) + cbs
+    if drw and uses_drw(loss_func): cbs = L(DRW(drw_start, beta, cls_num_list)) + cbs
     learn = Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
                     metrics=lt_metrics(cls_num_list) if metrics is None else metrics, cbs=cbs, **kwargs)
     return learn.to_precision(precision)

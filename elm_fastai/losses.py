@@ -6,15 +6,17 @@ Docs: https://elm-fastai.github.io/elm-fastai/losses.html.md"""
 
 # %% ../nbs/01_losses.ipynb #7bd83c95
 from __future__ import annotations
-import math
+import inspect, math
 import torch
 import torch.nn as nn
+from fastai.losses import CrossEntropyLossFlat, FocalLossFlat
 import torch.nn.functional as F
 from torch import Tensor
 from .margins import check_cls_num_list, count_list, ldam_margins, max_others, _check_number
 
 # %% auto #0
-__all__ = ['AdjustedCELoss', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'class_balanced_weights']
+__all__ = ['LOSS_NAMES', 'AdjustedCELoss', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss',
+           'class_balanced_weights', 'ClassBalancedLoss', 'lt_loss', 'wants_cosine_head', 'uses_drw']
 
 # %% ../nbs/01_losses.ipynb #cfba459a
 _REDUCTIONS = ('mean', 'sum', 'none')
@@ -25,6 +27,7 @@ def _as_plain(t:Tensor) -> Tensor:
 
 class AdjustedCELoss(nn.Module):
     "Cross entropy on logits adjusted by `adjust(logits, target)`: the base of the losses here"
+    cosine_head, drw = False, True   # what a learner gives it: a cosine head? deferred re-weighting? (`lt_learner`)
     def __init__(self,
                  cls_num_list, # number of training images of each class
                  weight=None, # per-class loss weight (C,), None for uniform
@@ -140,6 +143,7 @@ class AdjustedCELoss(nn.Module):
 # %% ../nbs/01_losses.ipynb #fa073dcf
 class LDAMLoss(AdjustedCELoss):
     "LDAM: cross entropy on $s(z - m_y e_y)$ with $m_y = m_{\\max}(n_{\\min}/n_y)^{1/4}$"
+    cosine_head = True   # it scales the logits by s and expects cosines
     def __init__(self,
                  cls_num_list, # number of training images of each class
                  max_m:float=0.5, # margin of the rarest class
@@ -209,6 +213,7 @@ class ELMLoss(LDAMLoss):
 # %% ../nbs/01_losses.ipynb #06367237
 class LogitAdjustedLoss(AdjustedCELoss):
     "Logit-adjusted cross entropy: cross entropy on $z_c + \\tau \\log \\pi_c$, $\\pi_c = n_c/\\sum_k n_k$"
+    drw = False   # it corrects for the class counts itself
     def __init__(self,
                  cls_num_list, # number of training images of each class
                  tau:float=1.0, # strength of the adjustment
@@ -243,3 +248,47 @@ def class_balanced_weights(cls_num_list, # number of training images of each cla
                          "beta must be in [0, 1) (0.9999 in LDAM-DRW and ELM; 0 gives uniform weights)")
     w = (1 - beta) / (1 - torch.tensor(beta, dtype=torch.float64) ** counts)
     return (w / w.sum() * len(counts)).float()
+
+# %% ../nbs/01_losses.ipynb #83ef11d9
+class ClassBalancedLoss(AdjustedCELoss):
+    "Cross entropy weighted by `class_balanced_weights` from the start (Cui et al.'s class-balanced loss, LDAM-DRW's `CB`)"
+    drw = False   # already weighted: deferred re-weighting does not apply
+    def __init__(self,
+                 cls_num_list, # number of training images of each class
+                 beta:float=0.9999, # effective-number parameter of the weights, in [0, 1)
+                 reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
+                ):
+        super().__init__(cls_num_list, class_balanced_weights(cls_num_list, beta), reduction)
+        self.beta = float(beta)
+    def extra_repr(self): return f"beta={self.beta}, " + super().extra_repr()
+
+# %% ../nbs/01_losses.ipynb #6cf13395
+LOSS_NAMES = dict(ce='CE', focal='Focal', cb='CB', ldam='LDAM', elm='ELM', bsoftmax='BalancedSoftmax', la='LA')   # name: display name
+_REGISTRY = dict(ce=(CrossEntropyLossFlat, {}), focal=(FocalLossFlat, dict(gamma=1.)), cb=(ClassBalancedLoss, {}), ldam=(LDAMLoss, {}),
+                 elm=(ELMLoss, {}), bsoftmax=(BalancedSoftmaxLoss, {}), la=(LogitAdjustedLoss, {}))
+
+def _loss_class(name:str):
+    if name not in _REGISTRY: raise ValueError(f"unknown loss {name!r}: use one of {', '.join(LOSS_NAMES)}")
+    return _REGISTRY[name]
+
+def lt_loss(name:str, # a key of `LOSS_NAMES`
+            cls_num_list, # training images per class
+            **kwargs, # settings of the loss, in place of its defaults (e.g. `lam=0.5` for ELM)
+           ):
+    "The loss `name` for training counts `cls_num_list`, with the settings of LDAM-DRW and ELM"
+    cls, defaults = _loss_class(name)
+    params = set(inspect.signature(cls).parameters) - {'cls_num_list', 'args', 'kwargs', 'axis', 'flatten', 'floatify', 'is_2d'}
+    unknown = sorted(set(kwargs) - params)
+    if unknown: raise ValueError(f"{cls.__name__} has no setting {', '.join(unknown)}: it takes {', '.join(sorted(params)) or 'none'}")
+    kw = {**defaults, **kwargs}
+    return cls(**kw) if cls in (CrossEntropyLossFlat, FocalLossFlat) else cls(list(cls_num_list), **kw)
+
+def _traits(loss): return _loss_class(loss)[0] if isinstance(loss, str) else getattr(loss, 'func', loss)
+
+def wants_cosine_head(loss) -> bool: # a loss, or its name
+    "Whether `loss` expects cosine logits (a `NormedLinear` head): the scaled-margin losses, LDAM and ELM"
+    return bool(getattr(_traits(loss), 'cosine_head', False))
+
+def uses_drw(loss) -> bool: # a loss, or its name
+    "Whether deferred re-weighting applies to `loss` (not to those that correct for the class counts themselves)"
+    return bool(getattr(_traits(loss), 'drw', True))

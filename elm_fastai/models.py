@@ -12,9 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from fastcore.basics import store_attr
+from torchvision import models as tv_models
 
 # %% auto #0
-__all__ = ['NormedLinear', 'PadShortcut', 'BasicBlock', 'cifar_resnet', 'resnet32', 'normed_head']
+__all__ = ['NormedLinear', 'PadShortcut', 'BasicBlock', 'cifar_resnet', 'resnet32', 'normed_head', 'check_arch', 'make_model']
 
 # %% ../nbs/03_models.ipynb #80c0f5e6
 def _check_int(name:str, v, lo:int=1) -> int:
@@ -142,3 +143,37 @@ def normed_head(
     head = NormedLinear(lin.in_features, lin.out_features).to(device=lin.weight.device, dtype=lin.weight.dtype)
     setattr(parent, attr, head)
     return model
+
+# %% ../nbs/03_models.ipynb #1a379fbb
+_TV_ARCHS = ('resnet18', 'resnet34', 'resnet50')
+
+def _cifar_depth(arch:str):
+    "Depth of a CIFAR ResNet name like 'resnet32', or None"
+    if not arch.startswith('resnet') or arch in _TV_ARCHS: return None
+    try: depth = int(arch[len('resnet'):])
+    except ValueError: return None
+    return depth if depth >= 8 and (depth - 2) % 6 == 0 else None
+
+def check_arch(arch:str): # an architecture name
+    "Raise a ValueError naming the choices when `arch` is not a known architecture name"
+    if _cifar_depth(arch) is None and arch not in _TV_ARCHS:
+        raise ValueError(f"unknown arch {arch!r}: use a CIFAR ResNet of depth 6n+2 (resnet8, resnet20, resnet32, resnet44, "
+                         f"resnet56) or one of {', '.join(_TV_ARCHS)}")
+
+def make_model(arch, # a name ('resnet32', 'resnet18', ...), a function called with `num_classes=`, or a model (used as is)
+               n_classes:int, # number of classes
+               normed:bool=False, # cosine head (for LDAM and ELM)
+               n_in:int=3, # input channels (names only)
+              ) -> nn.Module:
+    "A randomly initialised `arch` with `n_classes` outputs, with a cosine head if `normed`"
+    if isinstance(arch, nn.Module): return arch
+    if not isinstance(arch, str):
+        if not callable(arch): raise ValueError(f"unknown arch {arch!r}: use a name like 'resnet32', a model, or a function like `torchvision.models.resnet18`")
+        model = arch(num_classes=n_classes)
+        return normed_head(model) if normed else model
+    check_arch(arch)
+    depth = _cifar_depth(arch)
+    if depth is not None: return cifar_resnet((depth - 2) // 6, n_classes, normed, n_in)
+    model = getattr(tv_models, arch)(weights=None, num_classes=n_classes)
+    if n_in != 3: model.conv1 = nn.Conv2d(n_in, 64, 7, 2, 3, bias=False)
+    return normed_head(model) if normed else model

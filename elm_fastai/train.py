@@ -17,84 +17,34 @@ import numpy as np
 import torch
 from fastcore.script import call_parse, store_true
 from fastai.learner import Learner
-from fastai.losses import CrossEntropyLossFlat, FocalLossFlat
 from fastai.torch_core import set_seed, default_device, num_distrib
-from torchvision import models as tv_models
-from .losses import LDAMLoss, ELMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
+from .losses import ELMLoss, LOSS_NAMES, lt_loss, uses_drw
 from .data import lt_dls, shot_groups
-from .models import cifar_resnet, normed_head
+from .models import make_model, check_arch
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
 from .precision import PRECISIONS, default_precision
-from .distributed import distributed_ctx, is_distributed, is_main
+from .distributed import distributed_ctx, end_distributed, is_distributed, is_main
 from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
-__all__ = ['LOSSES', 'DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'make_loss', 'run_name', 'check_arch', 'make_model', 'lt_scores',
-           'warmup_epochs', 'make_learner', 'seed_run', 'epoch_log', 'train_one', 'summarize', 'results_table',
-           'run_experiments', 'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'elm_fastai_train']
+__all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log',
+           'train_one', 'summarize', 'results_table', 'run_experiments', 'check_args', 'check_precision', 'drw_setting',
+           'elm_settings', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
-LOSSES = {  # name: (display name, cosine head, DRW applies)
-    'ce': ('CE', False, True), 'focal': ('Focal', False, True), 'cb': ('CB', False, False),
-    'ldam': ('LDAM', True, True), 'elm': ('ELM', True, True),
-    'bsoftmax': ('BalancedSoftmax', False, False), 'la': ('LA', False, False)}
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
 
-_LOSS_CLASSES = dict(ldam=LDAMLoss, elm=ELMLoss, bsoftmax=BalancedSoftmaxLoss, la=LogitAdjustedLoss)
-
-def make_loss(name:str, # a key of `LOSSES`
-              cls_num_list:list, # training images per class
-              **kwargs, # settings of the loss class (e.g. `lam=0.5` for ELM), in place of its defaults
-             ):
-    "The loss `name` for `cls_num_list`, with the settings of LDAM-DRW (focal: γ = 1) and ELM (s=30, max_m=0.5, λ=1)"
-    if name not in LOSSES: raise ValueError(f"unknown loss {name!r}: use one of {', '.join(LOSSES)}")
-    if name in _LOSS_CLASSES:
-        cls = _LOSS_CLASSES[name]
-        unknown = set(kwargs) - set(inspect.signature(cls).parameters) - {'cls_num_list'}
-        if unknown: raise ValueError(f"{cls.__name__} has no setting {', '.join(sorted(unknown))}: see its signature")
-        return cls(cls_num_list, **kwargs)
-    if kwargs: raise ValueError(f"settings {sorted(kwargs)} given for loss {name!r}, which takes none here")
-    return FocalLossFlat(gamma=1.) if name == 'focal' else CrossEntropyLossFlat()
-
-def run_name(loss:str, # a key of `LOSSES`
+def run_name(loss:str, # a key of `LOSS_NAMES`
              drw:bool, # trained with deferred re-weighting
              loss_kw:dict|None=None, # settings of the loss that differ from its defaults
             ) -> str:
     "How a run is named in tables and files, e.g. 'ELM-DRW' or 'ELM-DRW lam=0.5'"
-    display, _, drw_applies = LOSSES[loss]
     settings = ''.join(f' {k}={v}' for k, v in (loss_kw or {}).items())
-    return display + ('-DRW' if drw and drw_applies else '') + settings
+    return LOSS_NAMES[loss] + ('-DRW' if drw and uses_drw(loss) else '') + settings
 
 # %% ../nbs/05_train.ipynb #85f9709f
 DEFAULT_ARCH = dict(fmnist='resnet8', cifar10='resnet32', cifar100='resnet32', folder='resnet18', list='resnet18')
-_TV_ARCHS = ('resnet18', 'resnet34', 'resnet50')
-
-def _cifar_depth(arch:str):
-    "Depth of a CIFAR ResNet name like 'resnet32', or None"
-    if not arch.startswith('resnet') or arch in _TV_ARCHS: return None
-    try: depth = int(arch[len('resnet'):])
-    except ValueError: return None
-    return depth if depth >= 8 and (depth - 2) % 6 == 0 else None
-
-def check_arch(arch:str):
-    "Raise a ValueError naming the choices when `arch` is not a known architecture"
-    if _cifar_depth(arch) is None and arch not in _TV_ARCHS:
-        raise ValueError(f"unknown arch {arch!r}: use a CIFAR ResNet of depth 6n+2 (resnet8, resnet20, resnet32, resnet44, "
-                         f"resnet56) or one of {', '.join(_TV_ARCHS)}")
-
-def make_model(arch:str, # e.g. 'resnet32' or 'resnet18'
-               n_classes:int, # number of classes
-               normed:bool, # cosine head (for LDAM and ELM)
-               n_in:int=3, # input channels
-              ) -> torch.nn.Module:
-    "A randomly initialised `arch` with `n_classes` outputs"
-    check_arch(arch)
-    depth = _cifar_depth(arch)
-    if depth is not None: return cifar_resnet((depth - 2) // 6, n_classes, normed, n_in)
-    model = getattr(tv_models, arch)(weights=None, num_classes=n_classes)
-    if n_in != 3: model.conv1 = torch.nn.Conv2d(n_in, 64, 7, 2, 3, bias=False)
-    return normed_head(model) if normed else model
 
 # %% ../nbs/05_train.ipynb #12a237bc
 def lt_scores(per_class, # accuracy of each class
@@ -114,23 +64,6 @@ def lt_scores(per_class, # accuracy of each class
 def warmup_epochs(n_epoch:int) -> int:
     "LDAM-DRW's warm-up, 5 epochs of 200, scaled to `n_epoch`"
     return round(5 * n_epoch / 200)
-
-def make_learner(dls, # long-tailed `DataLoaders` with `cls_num_list`
-                 loss:str='elm', # a key of `LOSSES`
-                 drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
-                 lr:float=0.1, # peak learning rate
-                 arch:str='resnet32', # architecture, see `make_model`
-                 n_in:int=3, # input channels
-                 loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
-                 cbs=None, # extra callbacks
-                 precision:str|None=None, # 'fp32', 'bf16' or 'fp16'; default: bf16 where the device computes it natively
-                ) -> Learner:
-    "The `Learner` `train_one` trains: a fresh `arch` (cosine head for LDAM/ELM), the loss, DRW where it applies (CB: from the start)"
-    counts = list(dls.cls_num_list)
-    model = make_model(arch, len(counts), LOSSES[loss][1], n_in)
-    with_drw = loss == 'cb' or (drw and LOSSES[loss][2])
-    return lt_learner(dls, arch=model, loss=make_loss(loss, counts, **(loss_kw or {})), drw=with_drw,
-                      drw_start=0 if loss == 'cb' else 0.8, lr=lr, cbs=cbs, precision=precision)
 
 def seed_run(dls, # the `DataLoaders` the run trains on
              seed:int=0): # the run's seed
@@ -162,14 +95,14 @@ def epoch_log(learn:Learner, # the learner about to fit
     finally: learn.logger = old
 
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
-              loss:str='elm', # a key of `LOSSES`
+              loss:str='elm', # a key of `LOSS_NAMES`
               drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
               epochs:int=200, # epochs
               lr:float=0.1, # peak learning rate
               arch:str='resnet32', # architecture, see `make_model`
               seed:int=0, # training seed (the long-tailed subset does not depend on it)
               n_in:int=3, # input channels
-              loss_kw:dict|None=None, # settings of the loss (see `make_loss`), e.g. dict(lam=0.5)
+              loss_kw:dict|None=None, # settings of the loss (see `lt_loss`), e.g. dict(lam=0.5)
               precision:str|None=None, # 'fp32', 'bf16' or 'fp16'; default: bf16 where the device computes it natively
               run_dir=None, # folder of the run's `Checkpoint`, written after every epoch (None: no checkpoint)
               resume:bool=False, # go on from the checkpoint in `run_dir` (an error if there is one and `resume` is False)
@@ -178,7 +111,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores (last and best epoch, per-epoch history)"
     seed_run(dls, seed)
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
-    learn = make_learner(dls, loss, drw, lr, arch, n_in, loss_kw, precision=precision)
+    learn = lt_learner(dls, arch, loss, drw=drw, lr=lr, n_in=n_in, loss_kwargs=loss_kw, precision=precision)
     meta = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), drw=drw, epochs=epochs, lr=lr, arch=arch, seed=seed,
                 precision=learn.precision, n_train=sum(counts))
     hist = EpochHistory() if run_dir is None else Checkpoint(run_dir, meta)
@@ -238,11 +171,11 @@ def results_table(summary:list, # rows of `summarize`
 
 @delegates(train_one, but=['loss', 'seed', 'loss_kw', 'run_dir', 'resume'])   # those are set per run here
 def run_experiments(dls, # long-tailed `DataLoaders`
-                    losses=('elm',), # keys of `LOSSES`
+                    losses=('elm',), # keys of `LOSS_NAMES`
                     seeds=(0,), # training seeds
                     out='elm_fastai_out', # folder for results.json, the plot and the exported learners
                     config:dict|None=None, # recorded in results.json
-                    loss_kws:dict|None=None, # settings per loss (see `make_loss`), e.g. {'elm': dict(lam=0.5)}
+                    loss_kws:dict|None=None, # settings per loss (see `lt_loss`), e.g. {'elm': dict(lam=0.5)}
                     drw:bool|list=True, # DRW for every loss it applies to (True), for none (False), or for the losses listed
                     resume:bool=False, # go on where an interrupted call stopped: finished runs are read, the unfinished one resumed
                     **kwargs, # passed to `train_one`
@@ -291,8 +224,8 @@ def check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, ar
     "Parsed, checked arguments (losses, seeds, arch, device), or SystemExit with a one-line message"
     if dataset not in DATASETS: _fail(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)}")
     losses = _parse_list(loss, 'loss')
-    bad = [l for l in losses if l not in LOSSES]
-    if bad: _fail(f"unknown loss {bad[0]!r}: use one or more of {', '.join(LOSSES)}, comma-separated")
+    bad = [l for l in losses if l not in LOSS_NAMES]
+    if bad: _fail(f"unknown loss {bad[0]!r}: use one or more of {', '.join(LOSS_NAMES)}, comma-separated")
     if imb_type not in ('exp', 'step'): _fail(f"unknown --imb-type {imb_type!r}: use exp or step")
     if imb_ratio is not None and not (imb_ratio >= 1): _fail(f"--imb-ratio must be >= 1 (largest / smallest class count), got {imb_ratio}")
     if epochs < 1: _fail(f"--epochs must be >= 1, got {epochs}")
@@ -324,11 +257,11 @@ def drw_setting(drw:str, # --drw: comma-separated losses, 'all' or 'none'
                 losses:list, # the checked losses
                ) -> list:
     "The losses of `losses` that train with DRW, checked, or SystemExit"
-    if drw in ('all', 'none'): return [l for l in losses if LOSSES[l][2]] if drw == 'all' else []
+    if drw in ('all', 'none'): return [l for l in losses if uses_drw(l)] if drw == 'all' else []
     named = _parse_list(drw, 'drw')
-    bad = [l for l in named if l not in LOSSES]
+    bad = [l for l in named if l not in LOSS_NAMES]
     if bad: _fail(f"unknown loss {bad[0]!r} in --drw: name losses of --loss, or use all or none")
-    no = [l for l in named if not LOSSES[l][2]]
+    no = [l for l in named if not uses_drw(l)]
     if no: _fail(f"--drw names {no[0]}, which does not use DRW ({'its class weights are on from the start' if no[0] == 'cb' else 'it adjusts for the counts itself'}): remove it from --drw")
     return [l for l in losses if l in named]
 
@@ -399,5 +332,6 @@ def elm_fastai_train(
                               epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto')
     except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
     say(results_table(res['summary'], res['vocab']))
+    end_distributed()
     say(f'results: {Path(out) / "results.json"}, plot: {Path(out) / "per_class_accuracy.png"}, learners: {out}/*.pkl')
     return res
