@@ -22,12 +22,11 @@ PROTOCOL = 'ce,ldam_drw,elm,elm_drw,elm_drw_lam0.5'
 PUBLISHED = {100: 'CE 70.36, LDAM-DRW 77.03', 10: 'CE 86.39, LDAM-DRW 88.16'}   # LDAM-DRW paper, Table 2, top-1 (%)
 
 def main():
-    a = benchmark_args(__doc__, seeds='0', epochs=200, arch='resnet32',
+    a = benchmark_args(__doc__, seeds='0', epochs=200, arch='resnet32', precision=None,
                        **{'--device': dict(default=None, help='cpu, cuda, … (default: a GPU if there is one)'),
                           '--data-path': dict(default=None, help='CIFAR-10 archive or folder (default: ../shared/data/cifar10_jpg.tgz, else a download)'),
                           '--groups': dict(default=PROTOCOL, help=f'comma-separated groups of {", ".join(GROUPS)} (default: {PROTOCOL})'),
-                          '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones'),
-                          '--precision': dict(default=None, help='fp32, bf16 or fp16 (default: bf16 where the device computes it natively)')})
+                          '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones')})
     groups = a.groups.split(',')
     bad = [g for g in groups + (a.only.split(',') if a.only else []) if g not in GROUPS]
     if bad: raise SystemExit(f'unknown group {bad[0]!r}: use {", ".join(GROUPS)}')

@@ -50,7 +50,7 @@ def main():
     out = Path(a.out) / tag
     fm = a.dataset == 'fmnist'
     dls = lt_dls(a.dataset, imb_ratio=a.imb_ratio, device='cpu', drop_last=False)
-    kw = dict(epochs=a.epochs, arch=a.arch, n_in=1 if fm else 3, lr=0.1)
+    kw = dict(epochs=a.epochs, arch=a.arch, n_in=1 if fm else 3, lr=0.1, precision=a.precision)
     bench = Path(a.out) / (f'fmnist_lt_r{a.imb_ratio:g}' if fm and (a.epochs, a.arch) == (8, 'resnet8')
                            else f'{a.dataset}_lt_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}')
     groups = [g for g in VARIANTS if a.only is None or g in a.only.split(',')]

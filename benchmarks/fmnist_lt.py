@@ -18,7 +18,7 @@ def main():
     tag = f'fmnist_lt_r{a.imb_ratio:g}'
     out = Path(a.out) / tag
     dls = lt_dls('fmnist', imb_ratio=a.imb_ratio, device='cpu')
-    kw = dict(epochs=a.epochs, arch=a.arch, n_in=1, lr=0.1)
+    kw = dict(epochs=a.epochs, arch=a.arch, n_in=1, lr=0.1, precision=a.precision)
     # ELM-DRW, LDAM-DRW and CE on every seed first, then the other baselines; the report is rewritten after each group
     groups = [(['elm', 'ldam'], True, 'margin_drw'), (['ce'], False, 'ce'), (['focal', 'cb', 'bsoftmax', 'la'], False, 'baselines')]
     plan = [(seed, *g, None) for g in groups[:2] for seed in seeds] + [(seed, *groups[2], None) for seed in seeds]

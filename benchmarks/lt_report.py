@@ -42,6 +42,7 @@ def test_confusion(pkl:Path, # a learner exported by `run_experiments`
 
 def benchmark_args(doc:str, # the script's docstring (its first line is the description)
                    seeds='0,1,2', epochs=8, arch='resnet8', # defaults of the script
+                   precision='fp32', # default --precision (fp32: the precision of the committed results; None: the device's default)
                    **extra): # more options: name -> argparse keyword arguments
     "Parse the options every accuracy benchmark shares, plus `extra`"
     p = argparse.ArgumentParser(description=doc.splitlines()[0])
@@ -49,6 +50,8 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     p.add_argument('--seeds', default=seeds)
     p.add_argument('--epochs', type=int, default=epochs)
     p.add_argument('--arch', default=arch)
+    p.add_argument('--precision', default=precision, choices=['fp32', 'bf16', 'fp16'],
+                   help=f'fp32, bf16 or fp16 (default: {precision or "bf16 where the device computes it natively"})')
     for name, kw in extra.items(): p.add_argument(name, **kw)
     p.add_argument('--out', default=str(Path(__file__).resolve().parent / 'results'), help='results folder (default: benchmarks/results)')
     p.add_argument('--report-only', action='store_true', help='rewrite the report from the finished runs, train nothing')
@@ -66,6 +69,17 @@ def command_line(script:str) -> str:
     "The command that reproduces this benchmark (without --report-only)"
     return ' '.join(['python', script] + [o for o in sys.argv[1:] if o != '--report-only'])
 
+def best_table(runs:list) -> list:
+    "Markdown lines: each run's best epoch by test top-1 (what LDAM-DRW's and ELM's code report), when the runs record it"
+    runs = [r for r in runs if 'best' in r]
+    if not runs: return []
+    lines = ['Best epoch by test accuracy (LDAM-DRW and the ELM code report this one; it selects on the test set):', '',
+             '| loss | seed | best epoch | acc | balanced acc | many | medium | few |', '|---|---|---|---|---|---|---|---|']
+    f = lambda v: 'n/a' if v != v else f'{v:.2f}'
+    lines += [f"| {r['name']} | {r['seed']} | {r['best']['epoch'] + 1} | " + ' | '.join(f(r['best'][k]) for k in ('acc', 'balanced_acc', 'many', 'medium', 'few')) + ' |'
+              for r in runs]
+    return lines + ['']
+
 def write_report(md_path:Path, # the markdown report
                  json_path:Path, # every run, the summary and the configuration
                  title:str, # first line of the report
@@ -80,7 +94,7 @@ def write_report(md_path:Path, # the markdown report
     md = [f'# {title}', '',
           f'Command: `{command}` ({time.strftime("%Y-%m-%d")}, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
           f'Machine: {machine(config.get("device"), threads)}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
-          results_table(summary, res['vocab']), '',
+          'Last epoch (what the trained model scores):', '', results_table(summary, res['vocab']), '', *best_table(runs),
           'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',
           '| loss | seeds run | train minutes per run (mean) | seconds per epoch (median) |', '|---|---|---|---|']
     sec = lambda name: np.median([h['seconds'] for r in runs if r['name'] == name for h in r.get('history', [])] or [np.nan])
