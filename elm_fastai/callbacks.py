@@ -24,7 +24,7 @@ from .precision import PRECISIONS
 from .distributed import plain_dl
 
 # %% auto #0
-__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'dataset_labels', 'balanced_idxs', 'DRS', 'ldam_schedule',
+__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'dataset_labels', 'balanced_idxs', 'DRS', 'ldam_schedule', 'class_hits',
            'PerClassAccuracy', 'OverallAcc', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy',
            'plot_per_class_accuracy', 'LogitRangeWarning', 'lt_learner']
 
@@ -233,6 +233,14 @@ def fit_ldam(self:Learner,
     self.fit(n_epoch, cbs=L(ParamScheduler({'lr': sched})) + L(cbs), wd=wd, reset_opt=reset_opt, start_epoch=start_epoch)
 
 # %% ../nbs/04_callbacks.ipynb #7f966f4b
+def class_hits(pred:Tensor, # (N, C) logits or probabilities
+               targ:Tensor, # (N,) integer classes
+              ) -> tuple[Tensor, Tensor]:
+    "Correct predictions and samples of each class, `(correct, total)`, two (C,) counts: one `bincount` each, no (C, C) matrix"
+    n = pred.shape[-1]
+    pred, targ = pred.argmax(dim=-1).view(-1), targ.view(-1).long()
+    return torch.bincount(targ[pred == targ], minlength=n), torch.bincount(targ, minlength=n)
+
 class PerClassAccuracy(Metric):
     "Accuracy of each class over the validation set, accumulated over batches (and processes)"
     def reset(self): self.correct = self.total = None
@@ -240,11 +248,7 @@ class PerClassAccuracy(Metric):
 
     def accumulate(self, learn):
         if self.total is None: self._setup(learn)
-        pred, targ = learn.to_detach(learn.pred), learn.to_detach(learn.y)
-        n = pred.shape[-1]
-        pred, targ = pred.argmax(dim=-1).view(-1), targ.view(-1).long()
-        total = torch.bincount(targ, minlength=n)
-        correct = torch.bincount(targ[pred == targ], minlength=n)
+        correct, total = class_hits(learn.to_detach(learn.pred), learn.to_detach(learn.y))
         if self.total is None: self.correct, self.total = correct, total
         else: self.correct, self.total = self.correct + correct, self.total + total
 
@@ -313,11 +317,7 @@ def lt_metrics(cls_num_list:list|None=None, # training images per class for the 
 # %% ../nbs/04_callbacks.ipynb #0295d958
 def per_class_accuracy(learn:Learner, dl=None) -> Tensor:
     "Accuracy of each class of `learn` on `dl` (default: the validation set)"
-    preds, targs = learn.get_preds(dl=dl)
-    n = preds.shape[-1]
-    targs = targs.view(-1).long()
-    total = torch.bincount(targs, minlength=n)
-    correct = torch.bincount(targs[preds.argmax(-1).view(-1) == targs], minlength=n)
+    correct, total = class_hits(*learn.get_preds(dl=dl))
     return correct.float() / total.float()
 
 def plot_per_class_accuracy(
