@@ -17,6 +17,8 @@ sys.path.insert(0, str(REPO))
 import numpy as np, torch, torch.nn as nn
 from elm_fastai.data import lt_dls, CIFAR_STATS
 
+from lt_report import machine
+
 def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
@@ -70,11 +72,6 @@ def time_train_steps(dls, device, steps):
         sync(device)
         if i >= 2: ts.append(time.perf_counter() - t) # 2 warm-up steps
     return statistics.median(ts), len(batches[0][0]), name, sum(p.numel() for p in model.parameters())
-
-def machine(device):
-    s = f"{platform.platform()}, {os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), torch {torch.__version__}, {torch.get_num_threads()} torch threads"
-    if device.type == 'cuda': s += f", GPU {torch.cuda.get_device_name(device)}"
-    return s
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

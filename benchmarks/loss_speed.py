@@ -14,12 +14,10 @@ from pathlib import Path
 import torch, torch.nn.functional as F
 from torch.utils.benchmark import Timer
 from elm_fastai.losses import ELMLoss, LDAMLoss, BalancedSoftmaxLoss, LogitAdjustedLoss
+from elm_fastai.data import img_num_per_cls
+from lt_report import machine
 
 SHAPES = [(128, 10), (128, 100), (256, 1000), (256, 8142)]
-
-def exp_counts(n_max, n_classes, ratio):
-    "Long-tailed class counts, largest `n_max`, smallest `n_max/ratio` (LDAM-DRW's exponential profile)"
-    return [max(1, int(n_max * (1 / ratio) ** (i / (n_classes - 1)))) for i in range(n_classes)]
 
 def fwd_bwd(loss_fn, z, t):
     "One training step of the loss alone: forward, then backward into the logits"
@@ -59,7 +57,7 @@ def main():
     rows = []
     for n, c in SHAPES:
         ratio = 500 if c > 5000 else 100
-        counts = exp_counts(5000 if c <= 100 else 1000, c, ratio)
+        counts = img_num_per_cls(5000 if c <= 100 else 1000, c, 'exp', ratio)   # LDAM-DRW's exponential profile
         z = torch.tanh(torch.randn(n, c, device=a.device)).requires_grad_()
         t = torch.randint(0, c, (n,), device=a.device)
         losses = {'F.cross_entropy': lambda x, y: F.cross_entropy(x, y),
@@ -85,8 +83,7 @@ def write_md(rows, a):
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
     cmd = 'python benchmarks/' + Path(sys.argv[0]).name + (' ' + ' '.join(sys.argv[1:]) if sys.argv[1:] else '')
     lines = ['# Loss speed: forward + backward against `F.cross_entropy`', '',
-             f'Command: `{cmd}`  ', f'Machine: {platform.processor() or platform.machine()}, {a.device}, '
-             f'{torch.get_num_threads()} thread(s), torch {torch.__version__}, {time.strftime("%Y-%m-%d")}; 1-min load average '
+             f'Command: `{cmd}`  ', f'Machine: {machine(a.device)}, {time.strftime("%Y-%m-%d")}; 1-min load average '
              f'{a.load[0]:.1f} at the start, {a.load[1]:.1f} at the end (2 cores shared with other jobs: compare rows of one run)  ',
              'Median time of one forward + backward of the loss alone (µs; on the CPU: CPU time of the calling thread); '
              'ratio to `F.cross_entropy` on the same logits, measured in the same run.', '',

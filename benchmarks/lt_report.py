@@ -1,6 +1,6 @@
-"""Shared by the accuracy benchmarks: train groups of runs with resume, and write results.json and a markdown report.
+"""Shared by the accuracy benchmarks: options, the machine line, and results.json with a markdown report.
 
-A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
+Runs are trained by `elm_fastai.train.run_groups`. A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
 exists is read instead of trained again, and an unfinished run goes on from its last epoch (`OUT/seedS/GROUP/runs/RUN/checkpoint.pth`),
 so an interrupted benchmark resumes when its command is run again, on this machine or on another.
 """
@@ -9,25 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastai.learner import load_learner
-from elm_fastai.train import run_experiments, summarize, results_table
-
-def run_groups(dls, # long-tailed `DataLoaders`
-               plan, # (seed, losses, drw, group, loss_kw) tuples, trained in this order
-               out:Path, # results folder of the benchmark
-               report_only=False, # read finished groups, train nothing
-               on_group=None, # called as on_group(runs so far, last group's results) after each group
-               **kwargs): # passed to `train_one`
-    runs, res = [], None
-    for seed, losses, drw, group, loss_kw in plan:
-        done = out / f'seed{seed}' / group / 'results.json'
-        if done.exists(): r = json.loads(done.read_text())
-        elif report_only: continue
-        else: r = run_experiments(dls, losses, [seed], done.parent, dict(torch_threads=torch.get_num_threads()),
-                                  loss_kws={l: loss_kw for l in losses} if loss_kw else None, drw=drw, resume=True, **kwargs)
-        for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
-        runs += r['runs']; res = r
-        if on_group is not None: on_group(runs, res)
-    return runs, res
+from elm_fastai.train import run_groups, summarize, results_table   # run_groups: imported by the benchmark scripts from here
 
 def test_confusion(pkl:Path, # a learner exported by `run_experiments`
                    dls): # the `DataLoaders` it was trained on (its test set is `dls.valid`)

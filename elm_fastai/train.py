@@ -29,8 +29,8 @@ from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log',
-           'train_one', 'summarize', 'results_table', 'run_experiments', 'check_args', 'check_precision', 'drw_setting',
-           'elm_settings', 'elm_fastai_train']
+           'train_one', 'summarize', 'results_table', 'run_experiments', 'run_groups', 'check_args', 'check_precision',
+           'drw_setting', 'elm_settings', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -210,6 +210,27 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                                  cls_num_list=list(dls.cls_num_list), vocab=[str(v) for v in dls.vocab])
     ax.figure.savefig(out / 'per_class_accuracy.png', dpi=120, bbox_inches='tight'); plt.close(ax.figure)
     return results
+
+# %% ../nbs/05_train.ipynb #34c5e248
+def run_groups(dls, # long-tailed `DataLoaders`
+               plan, # (seed, losses, drw, group, loss_kw) tuples, trained in this order
+               out:Path, # results folder of the benchmark
+               report_only:bool=False, # read finished groups, train nothing
+               on_group=None, # called as on_group(runs so far, last group's results) after each group
+               **kwargs, # passed to `run_experiments` and so to `train_one`
+              ) -> tuple[list, dict|None]:
+    "Train (or read) each group of `plan` into `out/seedS/GROUP/`; return every run and the last group's results"
+    runs, res = [], None
+    for seed, losses, drw, group, loss_kw in plan:
+        done = Path(out) / f'seed{seed}' / group / 'results.json'
+        if done.exists(): r = json.loads(done.read_text())
+        elif report_only: continue
+        else: r = run_experiments(dls, losses, [seed], done.parent, dict(torch_threads=torch.get_num_threads()),
+                                  loss_kws={l: loss_kw for l in losses} if loss_kw else None, drw=drw, resume=True, **kwargs)
+        for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
+        runs += r['runs']; res = r
+        if on_group is not None: on_group(runs, res)
+    return runs, res
 
 # %% ../nbs/05_train.ipynb #76e415c5
 def _fail(msg): raise SystemExit(f'elm_fastai_train: error: {msg}')
