@@ -14,6 +14,7 @@ from operator import itemgetter
 from PIL import Image
 import torchvision.io as tvio
 from fastai.vision.all import *
+from .checks import check_int
 
 # %% auto #0
 __all__ = ['SHOT_MANY', 'SHOT_FEW', 'CIFAR_STATS', 'FMNIST_STATS', 'FMNIST_CLASSES', 'FMNIST_SYSTEM_PATH', 'img_num_per_cls',
@@ -29,11 +30,6 @@ def _check_imb(imb_type, imb_ratio):
     if isinstance(imb_ratio, bool) or not isinstance(imb_ratio, numbers.Real) or not 1 <= imb_ratio < float('inf'):
         raise ValueError(f"imb_ratio={imb_ratio!r} must be >= 1 and finite (largest / smallest class count); use 1 for a balanced set.")
 
-def _check_int(name, v, lo=1):
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-        raise ValueError(f"{name}={v!r} must be an integer >= {lo}.")
-    return int(v)
-
 def img_num_per_cls(
     n_max:int, # images kept for the largest class (the per-class count of the balanced set)
     n_classes:int, # number of classes
@@ -42,7 +38,7 @@ def img_num_per_cls(
 )->list:
     "Images per class of a long-tailed set, LDAM-DRW's `get_img_num_per_cls` exactly"
     _check_imb(imb_type, imb_ratio)
-    n_max, n_classes = _check_int('n_max', n_max), _check_int('n_classes', n_classes)
+    n_max, n_classes = check_int('n_max', n_max), check_int('n_classes', n_classes)
     imb_factor = 1/imb_ratio # LDAM-DRW's `--imb_factor`, same float ops as its code
     if imb_type == 'exp':
         if n_classes == 1: return [int(n_max)]
@@ -189,7 +185,7 @@ def tensor_dls(
 )->DataLoaders:
     "fastai `DataLoaders` over in-memory `uint8` images, augmented on `device` batch by batch"
     for n, v in (('bs', bs), ('val_bs', val_bs)):
-        if v is not None: _check_int(n, v)
+        if v is not None: check_int(n, v)
     if list(train.vocab) != list(valid.vocab):
         raise ValueError(f"train and valid have different classes ({list(train.vocab)[:5]}... vs {list(valid.vocab)[:5]}...): "
                          "build both with the same vocab.")
@@ -540,7 +536,7 @@ def lt_dls(
     if source not in _SOURCES: raise ValueError(f"Unknown source {source!r}: use one of {_SOURCES}.")
     if imb_ratio is not None: _check_imb(imb_type, imb_ratio)
     for n, v in (('bs', bs), ('val_bs', val_bs)):
-        if v is not None: _check_int(n, v)
+        if v is not None: check_int(n, v)
     if drop_last is None: drop_last = shuffle
     device = default_device() if device is None else torch.device(device)
     if source in ('cifar10', 'cifar100', 'fmnist'):

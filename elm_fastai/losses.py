@@ -12,7 +12,8 @@ import torch.nn as nn
 from fastai.losses import CrossEntropyLossFlat, FocalLossFlat
 import torch.nn.functional as F
 from torch import Tensor
-from .margins import check_cls_num_list, count_list, ldam_margins, max_others, _check_number
+from .margins import check_cls_num_list, count_list, ldam_margins, max_others
+from .checks import check_number, check_logits_target
 
 # %% auto #0
 __all__ = ['LOSS_NAMES', 'AdjustedCELoss', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss',
@@ -72,16 +73,10 @@ class AdjustedCELoss(nn.Module):
 
     def _check(self, logits, target):
         "Plain-tensor `logits` (in a dtype fit for the loss) and `target`, after checking shapes and class range"
-        if not isinstance(logits, Tensor) or logits.ndim != 2 or not logits.is_floating_point():
-            raise ValueError(f"logits must be a float tensor of shape (N, C), got "
-                             f"{(str(logits.dtype) + ' ' + str(tuple(logits.shape))) if isinstance(logits, Tensor) else type(logits).__name__}")
+        check_logits_target(logits, target)
         if logits.shape[1] != self.n_classes:
             raise ValueError(f"logits have {logits.shape[1]} classes but cls_num_list has {self.n_classes} counts: "
                              "build the loss from the training counts of the same classes the model predicts")
-        if (not isinstance(target, Tensor) or target.is_floating_point() or target.is_complex() or target.dtype == torch.bool
-            or target.shape != logits.shape[:1]):
-            raise ValueError(f"target must be an integer tensor of shape ({logits.shape[0]},) with one class index per row, got "
-                             f"{(str(target.dtype) + ' ' + str(tuple(target.shape))) if isinstance(target, Tensor) else type(target).__name__}")
         if target.device != logits.device:
             raise ValueError(f"target is on {target.device} but logits are on {logits.device}: move both to the same device")
         if logits.shape[0] == 0 and self.reduction == 'mean':
@@ -152,7 +147,7 @@ class LDAMLoss(AdjustedCELoss):
                  reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
                 ):
         super().__init__(cls_num_list, weight, reduction)
-        self.s = _check_number('s', s, lambda v: math.isfinite(v) and v > 0,
+        self.s = check_number('s', s, lambda v: math.isfinite(v) and v > 0,
                                "the logit scale must be a finite number > 0 (LDAM and ELM use 30)")
         self.register_buffer('margins', ldam_margins(cls_num_list, max_m))
         self.max_m = float(max_m)
@@ -185,7 +180,7 @@ class ELMLoss(LDAMLoss):
                  enlarge:bool=False, # subtract λ m_ĵ from the target logit (a larger margin) instead of adding it (released)
                 ):
         super().__init__(cls_num_list, max_m, s, weight, reduction)
-        self.lam = _check_number('lam', lam, math.isfinite, "lambda must be a finite number (the paper uses 1; 0 gives LDAM)")
+        self.lam = check_number('lam', lam, math.isfinite, "lambda must be a finite number (the paper uses 1; 0 gives LDAM)")
         if pick not in _PICKS: raise ValueError(f"pick={pick!r}: use 'logit' (the released ELM) or 'pair'")
         if not isinstance(enlarge, bool): raise ValueError(f"enlarge={enlarge!r}: use True or False (False: the released ELM)")
         self.pick, self.enlarge = pick, enlarge
@@ -221,7 +216,7 @@ class LogitAdjustedLoss(AdjustedCELoss):
                  reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
                 ):
         super().__init__(cls_num_list, weight, reduction)
-        self.tau = _check_number('tau', tau, math.isfinite, "tau must be a finite number (1.0 is the usual choice)")
+        self.tau = check_number('tau', tau, math.isfinite, "tau must be a finite number (1.0 is the usual choice)")
         self.register_buffer('log_prior', self.log_counts - self.log_counts.logsumexp(0))
 
     def adjust(self, logits, target): return logits + self.tau * self._on(self.log_prior, logits)
@@ -244,7 +239,7 @@ def class_balanced_weights(cls_num_list, # number of training images of each cla
                           ) -> Tensor:
     "Effective-number weights $(1-\\beta)/(1-\\beta^{n_c})$, normalised to sum to $C$, float32, shape (C,)"
     counts = check_cls_num_list(cls_num_list)
-    beta = _check_number('beta', beta, lambda v: 0 <= v < 1,
+    beta = check_number('beta', beta, lambda v: 0 <= v < 1,
                          "beta must be in [0, 1) (0.9999 in LDAM-DRW and ELM; 0 gives uniform weights)")
     w = (1 - beta) / (1 - torch.tensor(beta, dtype=torch.float64) ** counts)
     return (w / w.sum() * len(counts)).float()

@@ -10,27 +10,17 @@ import math, numbers
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from .checks import check_int, check_number, check_logits_target
 
 # %% auto #0
 __all__ = ['logsumexp_others', 'max_others', 'check_cls_num_list', 'count_list', 'ldam_margins', 'pair_margins']
 
 # %% ../nbs/00_margins.ipynb #7beea796
-def _check_logits_target(logits:Tensor, target:Tensor) -> Tensor:
-    "`target` as int64 after checking `logits` is (N, C) float with C >= 2 and `target` (N,) integer (shapes and dtypes only: no device sync)"
-    if not isinstance(logits, Tensor) or logits.ndim != 2 or not logits.is_floating_point():
-        raise ValueError(f"logits must be a float tensor of shape (N, C), got "
-                         f"{(str(logits.dtype) + ' ' + str(tuple(logits.shape))) if isinstance(logits, Tensor) else type(logits).__name__}")
-    if logits.shape[1] < 2:
-        raise ValueError(f"logits have {logits.shape[1]} class: with fewer than 2 classes there is no wrong class to compare with")
-    if (not isinstance(target, Tensor) or target.is_floating_point() or target.is_complex() or target.dtype == torch.bool
-        or target.shape != logits.shape[:1]):
-        raise ValueError(f"target must be an integer tensor of shape ({logits.shape[0]},), one class index per row, got "
-                         f"{(str(target.dtype) + ' ' + str(tuple(target.shape))) if isinstance(target, Tensor) else type(target).__name__}")
-    return target.long()
-
 def _mask_target(logits:Tensor, target:Tensor) -> Tensor:
     "Copy of `logits` with each row's target entry set to -inf"
-    target = _check_logits_target(logits, target)
+    target = check_logits_target(logits, target)
+    if logits.shape[1] < 2:
+        raise ValueError(f"logits have {logits.shape[1]} class: with fewer than 2 classes there is no wrong class to compare with")
     return logits.scatter(1, target[:, None], float('-inf'))
 
 def logsumexp_others(logits:Tensor, # (N, C) logits
@@ -66,12 +56,6 @@ def check_cls_num_list(cls_num_list, # number of training images of each class
                          "images; drop classes with no images from the dataset")
     return counts
 
-def _check_number(name:str, v, ok, want:str) -> float:
-    "`v` as a float after checking it is a real number (not a bool, not a string) with `ok(float(v))`"
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not ok(float(v)):
-        raise ValueError(f"{name} = {v!r}: {want}")
-    return float(v)
-
 def count_list(cls_num_list) -> list:
     "`cls_num_list` checked by `check_cls_num_list`, as a list of ints (floats only where not whole)"
     return [int(c) if c == int(c) else c for c in check_cls_num_list(cls_num_list).tolist()]
@@ -82,7 +66,7 @@ def ldam_margins(cls_num_list, # number of training images of each class
                 ) -> Tensor:
     "LDAM's per-class margins $m_c = m_{\\max} (n_{\\min}/n_c)^{1/4}$, float32, shape (C,)"
     counts = check_cls_num_list(cls_num_list)
-    max_m = _check_number('max_m', max_m, lambda v: math.isfinite(v) and v >= 0,
+    max_m = check_number('max_m', max_m, lambda v: math.isfinite(v) and v >= 0,
                           "the largest margin must be a finite number >= 0 (LDAM and ELM use 0.5)")
     return (max_m * (counts.min() / counts) ** 0.25).float()
 

@@ -13,16 +13,12 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from fastcore.basics import store_attr
 from torchvision import models as tv_models
+from .checks import check_int
 
 # %% auto #0
 __all__ = ['NormedLinear', 'PadShortcut', 'BasicBlock', 'cifar_resnet', 'resnet32', 'normed_head', 'check_arch', 'make_model']
 
 # %% ../nbs/03_models.ipynb #80c0f5e6
-def _check_int(name:str, v, lo:int=1) -> int:
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-        raise ValueError(f"`{name}` must be an integer >= {lo}, got {v!r}")
-    return int(v)
-
 class NormedLinear(nn.Module):
     "Cosine classifier: `normalize(x) @ normalize(W)`, outputs in [-1, 1] (LDAM-DRW's `NormedLinear`)"
     def __init__(self,
@@ -30,7 +26,7 @@ class NormedLinear(nn.Module):
         n_out:int, # number of classes
     ):
         super().__init__()
-        n_in, n_out = _check_int('n_in', n_in), _check_int('n_out', n_out)
+        n_in, n_out = check_int('n_in', n_in), check_int('n_out', n_out)
         store_attr()
         self.weight = nn.Parameter(torch.empty(n_in, n_out))
         self.reset_parameters()
@@ -54,7 +50,7 @@ class PadShortcut(nn.Module):
     "Option-A shortcut: subsample by `stride` and zero-pad the channels from `ni` to `nf`"
     def __init__(self, ni:int, nf:int, stride:int=2):
         super().__init__()
-        ni, nf, stride = _check_int('ni', ni), _check_int('nf', nf), _check_int('stride', stride)
+        ni, nf, stride = check_int('ni', ni), check_int('nf', nf), check_int('stride', stride)
         if nf < ni: raise ValueError(f"`PadShortcut` pads channels from ni={ni} up to nf={nf}: needs nf >= ni")
         store_attr()
 
@@ -100,8 +96,8 @@ def cifar_resnet(
     n_in:int=3, # input channels
 ) -> nn.Sequential:
     "CIFAR ResNet with 6·`n_blocks`+2 layers (He et al. 2016), option-A shortcuts, as used by LDAM-DRW"
-    n_blocks, n_in = _check_int('n_blocks', n_blocks), _check_int('n_in', n_in)
-    n_classes = _check_int('n_classes', n_classes, 2)
+    n_blocks, n_in = check_int('n_blocks', n_blocks), check_int('n_in', n_in)
+    n_classes = check_int('n_classes', n_classes, 2)
     model = nn.Sequential(OrderedDict(
         stem=nn.Sequential(_conv3x3(n_in, 16), nn.BatchNorm2d(16), nn.ReLU()),
         layer1=_stage(16, 16, n_blocks, 1),
