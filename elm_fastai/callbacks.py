@@ -19,14 +19,14 @@ from fastai.optimizer import SGD
 from .margins import count_list
 from .losses import class_balanced_weights, ELMLoss, lt_loss, wants_cosine_head, uses_drw
 from .models import make_model
-from .data import shot_groups, SHOT_MANY, SHOT_FEW
+from .data import shot_groups, dataset_labels, SHOT_MANY, SHOT_FEW
 from .precision import PRECISIONS
 from .distributed import plain_dl
 
 # %% auto #0
-__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'dataset_labels', 'balanced_idxs', 'DRS', 'ldam_schedule', 'class_hits',
-           'PerClassAccuracy', 'OverallAcc', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy',
-           'plot_per_class_accuracy', 'LogitRangeWarning', 'lt_learner']
+__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'balanced_idxs', 'DRS', 'ldam_schedule', 'class_hits', 'PerClassAccuracy',
+           'OverallAcc', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy', 'plot_per_class_accuracy',
+           'LogitRangeWarning', 'lt_learner']
 
 # %% ../nbs/04_callbacks.ipynb #609f77c9
 def weight_holder(loss) -> object:
@@ -43,17 +43,13 @@ def _loss_attr(loss, name:str, default=None):
     return getattr(loss, name, default)
 
 # %% ../nbs/04_callbacks.ipynb #88266dfe
-def _dls_attr(dls, name:str):
-    try: return getattr(dls, name)
-    except Exception: return None
-
 def get_cls_num_list(learn, cls_num_list=None) -> list:
-    "Training images per class: `cls_num_list` if given, else the loss', else `learn.dls.cls_num_list`"
+    "Training images per class: `cls_num_list` if given, else the loss', else the training data's (`dls.cls_num_list`)"
     if cls_num_list is None: cls_num_list = _loss_attr(learn.loss_func, 'cls_num_list')
-    if cls_num_list is None: cls_num_list = _dls_attr(learn.dls, 'cls_num_list')
+    if cls_num_list is None and len(learn.dls.train_ds): cls_num_list = learn.dls.cls_num_list
     if cls_num_list is None:
         raise ValueError("Cannot find the number of training images per class: pass `cls_num_list=`, use a loss with a "
-                         "`cls_num_list` (e.g. `ELMLoss`), or set `dls.cls_num_list`.")
+                         "`cls_num_list` (e.g. `ELMLoss`), or train on data with labels.")
     return count_list(cls_num_list)
 
 # %% ../nbs/04_callbacks.ipynb #9752057e
@@ -94,7 +90,7 @@ class DRW(Callback):
         "Checks at the start of a fit's training (fastai also calls `before_fit` inside `get_preds` and `validate`)"
         weight_holder(self.learn.loss_func)  # clear error now rather than in the middle of training
         counts = get_cls_num_list(self.learn, self.cls_num_list)
-        vocab = _dls_attr(self.dls, 'vocab')
+        vocab = getattr(self.dls, 'vocab', None)
         if vocab is not None and len(vocab) != len(counts):
             raise ValueError(f"`DRW` has {len(counts)} class counts but the data has {len(vocab)} classes: "
                              "pass the right `cls_num_list=`.")
@@ -121,18 +117,6 @@ class DRW(Callback):
         return weight_holder(self.learn.loss_func).weight
 
 # %% ../nbs/04_callbacks.ipynb #6c0f329a
-def dataset_labels(ds) -> list:
-    "Integer label of every item of `ds` (fastai `Datasets`, torchvision, `TensorDataset`, `TensorImageDataset`, any `(x, y)`)"
-    tls = getattr(ds, 'tls', None)
-    if tls is not None and len(tls) > 1: return [int(y) for y in tls[-1]]
-    targets = getattr(ds, 'targets', None)
-    if targets is not None: return [int(y) for y in targets]
-    tensors = getattr(ds, 'tensors', None)
-    if tensors is not None: return [int(y) for y in tensors[-1]]
-    y = getattr(ds, 'y', None)
-    if isinstance(y, Tensor) and len(y) == len(ds): return y.long().tolist()
-    return [int(ds[i][-1]) for i in range(len(ds))]
-
 def balanced_idxs(labels:Tensor, n:int|None=None) -> list:
     "`n` (default `len(labels)`) indices drawn with replacement, each class equally likely"
     labels = torch.as_tensor(labels)
@@ -343,7 +327,7 @@ def plot_per_class_accuracy(
         if len(a) != len(counts): raise ValueError(f"{len(a)} accuracies for {len(counts)} classes")
     if names is None: names = [type(o.loss_func).__name__ if isinstance(o, Learner) else f'result {i}' for i, o in enumerate(items)]
     if len(names) != len(items): raise ValueError(f"{len(names)} names for {len(items)} results: give one name each")
-    if vocab is None and learns: vocab = _dls_attr(learns[0].dls, 'vocab')
+    if vocab is None and learns: vocab = getattr(learns[0].dls, 'vocab', None)
     if vocab is not None and len(vocab) != len(counts): raise ValueError(f"{len(vocab)} class names for {len(counts)} classes")
     labels = [str(v) for v in vocab] if vocab is not None else [str(c) for c in range(len(counts))]
     order = np.argsort(-counts, kind='stable')
@@ -423,10 +407,8 @@ def lt_learner(
     "A `Learner` for long-tailed classification with the defaults of LDAM-DRW and ELM"
     if precision is not None and precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}, or None for the device's default")
-    if cls_num_list is None: cls_num_list = _dls_attr(dls, 'cls_num_list')
-    if cls_num_list is None: cls_num_list = np.bincount(dataset_labels(dls.train_ds)).tolist()
-    cls_num_list = count_list(cls_num_list)
-    c = _dls_attr(dls, 'c')
+    cls_num_list = count_list(dls.cls_num_list if cls_num_list is None else cls_num_list)
+    c = getattr(dls, 'c', None)
     if isinstance(c, int) and c != len(cls_num_list):
         raise ValueError(f"{len(cls_num_list)} class counts but the data has {c} classes (`dls.c`): pass the training counts "
                          "of every class (`cls_num_list=` or `dls.cls_num_list`)")

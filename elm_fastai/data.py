@@ -19,9 +19,9 @@ from .checks import check_int
 # %% auto #0
 __all__ = ['SHOT_MANY', 'SHOT_FEW', 'CIFAR_STATS', 'FMNIST_STATS', 'FMNIST_CLASSES', 'FMNIST_SYSTEM_PATH', 'img_num_per_cls',
            'long_tailed_indices', 'shot_groups', 'PadCropFlip', 'TensorImageDataset', 'DecodeCategory', 'TensorImageDL',
-           'tensor_dls', 'data_cache', 'shared_data_file', 'extract_once', 'valid_folder', 'folder_items',
-           'decode_images', 'read_cifar_pickles', 'read_fmnist', 'read_list_file', 'check_image_files', 'find_cifar',
-           'lt_dls', 'show_class_counts']
+           'dataset_labels', 'tensor_dls', 'data_cache', 'shared_data_file', 'extract_once', 'valid_folder',
+           'folder_items', 'decode_images', 'read_cifar_pickles', 'read_fmnist', 'read_list_file', 'check_image_files',
+           'find_cifar', 'lt_dls', 'show_class_counts']
 
 # %% ../nbs/02_data.ipynb #9efe9c69
 def _check_imb(imb_type, imb_ratio):
@@ -166,6 +166,31 @@ class TensorImageDL(TfmdDL):
         return img(ds.x.index_select(0, i)), TensorCategory(ds.y.index_select(0, i))
     def retain(self, res, b): return res
 
+# %% ../nbs/02_data.ipynb #b4ac9736
+def dataset_labels(ds) -> list: # a dataset: fastai `Datasets`, torchvision, `TensorDataset`, `TensorImageDataset`, any `(x, y)`
+    "Integer label of every item of `ds`"
+    tls = getattr(ds, 'tls', None)
+    if tls is not None and len(tls) > 1: return [int(y) for y in tls[-1]]
+    targets = getattr(ds, 'targets', None)
+    if targets is not None: return [int(y) for y in targets]
+    tensors = getattr(ds, 'tensors', None)
+    if tensors is not None: return [int(y) for y in tensors[-1]]
+    y = getattr(ds, 'y', None)
+    if isinstance(y, Tensor) and len(y) == len(ds): return y.long().tolist()
+    return [int(ds[i][-1]) for i in range(len(ds))]
+
+@patch(as_prop=True)
+def cls_num_list(self:DataLoaders) -> list:
+    "Training images per class, in label order: the training dataset's own count, else its labels counted (once)"
+    ds = self.train_ds
+    kept = getattr(ds, 'cls_num_list', None)
+    if kept is not None: return list(kept)
+    if '_cls_num_list' not in self.__dict__:
+        vocab = getattr(self, 'vocab', None)
+        self._cls_num_list = np.bincount(np.asarray(dataset_labels(ds), dtype=np.int64),
+                                         minlength=len(vocab) if vocab is not None else 0).tolist()
+    return self._cls_num_list
+
 # %% ../nbs/02_data.ipynb #920c10c6
 CIFAR_STATS = ([0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010]) # LDAM-DRW's normalisation, used for CIFAR-10 and -100
 FMNIST_STATS = ([0.2860], [0.3530])
@@ -202,7 +227,7 @@ def tensor_dls(
     dl_tr = TensorImageDL(train.to(device), bs=bs, shuffle=shuffle, drop_last=drop_last, after_batch=tfms, device=device)
     dl_va = TensorImageDL(valid.to(device), bs=val_bs or bs, after_batch=tfms, device=device)
     dls = DataLoaders(dl_tr, dl_va, path=path, device=device)
-    dls.cls_num_list, dls.vocab, dls.c = train.cls_num_list, train.vocab, train.c
+    dls.vocab, dls.c = train.vocab, train.c   # dls.cls_num_list: the count `train` keeps
     return dls
 
 # %% ../nbs/02_data.ipynb #65b641a3
@@ -492,7 +517,7 @@ def _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_w
                        splitter=IndexSplitter(range(len(ftr), len(items))),
                        item_tfms=RandomResizedCrop(size, min_scale=min_scale), batch_tfms=[*aug_transforms(), Normalize.from_stats(*imagenet_stats)])
     dls = dblock.dataloaders(items, path=path, bs=bs, val_bs=val_bs, num_workers=num_workers, device=device, shuffle=shuffle, drop_last=drop_last)
-    dls.cls_num_list = np.bincount(np.asarray(ytr, dtype=np.int64), minlength=len(vocab)).tolist()
+
     return dls
 
 def _without_bad_images(path, ftr, ytr, fva, yva, vocab, skip):
