@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from elm_fastai.data import lt_dls
-from elm_fastai.callbacks import plot_per_class_accuracy
+from elm_fastai.metrics import plot_per_class_accuracy
 from elm_fastai.train import summarize
 from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion
 

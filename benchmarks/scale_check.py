@@ -16,7 +16,8 @@ import torch
 from fastai.basics import *
 from elm_fastai.losses import ELMLoss
 from elm_fastai.models import NormedLinear
-from elm_fastai.callbacks import DRW, lt_metrics, LogitRangeWarning
+from elm_fastai.callbacks import DRW, LogitRangeWarning
+from elm_fastai.metrics import lt_metrics
 from elm_fastai.checkpoint import EpochHistory
 from lt_report import machine
 

@@ -21,7 +21,7 @@ from fastai.torch_core import TensorImage
 from elm_fastai.data import lt_dls, PadCropFlip, FMNIST_STATS, CIFAR_STATS
 from elm_fastai.models import make_model
 from elm_fastai.losses import lt_loss, wants_cosine_head
-from elm_fastai.callbacks import lt_learner
+from elm_fastai.learner import lt_learner
 from lt_report import machine
 
 def clocks(dev): 

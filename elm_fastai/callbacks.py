@@ -6,27 +6,21 @@ Docs: https://elm-fastai.github.io/elm-fastai/callbacks.html.md"""
 
 # %% ../nbs/04_callbacks.ipynb #dfa18032
 from __future__ import annotations
-import inspect, numbers, warnings
+import numbers, warnings
 from functools import partial
 import numpy as np
 import torch
 from torch import nn, Tensor
-import matplotlib.pyplot as plt
 from fastai.basics import *
 from fastai.callback.schedule import ParamScheduler
-from fastai.losses import BaseLoss, CrossEntropyLossFlat, FocalLossFlat
-from fastai.optimizer import SGD
+from fastai.losses import BaseLoss
 from .margins import count_list
-from .losses import class_balanced_weights, ELMLoss, lt_loss, wants_cosine_head, uses_drw
-from .models import make_model
-from .data import shot_groups, dataset_labels, SHOT_MANY, SHOT_FEW
-from .precision import PRECISIONS
+from .losses import class_balanced_weights
+from .data import dataset_labels
 from .distributed import plain_dl
 
 # %% auto #0
-__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'balanced_idxs', 'DRS', 'ldam_schedule', 'class_hits', 'PerClassAccuracy',
-           'OverallAcc', 'BalancedAcc', 'ShotAcc', 'lt_metrics', 'per_class_accuracy', 'plot_per_class_accuracy',
-           'LogitRangeWarning', 'lt_learner']
+__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'balanced_idxs', 'DRS', 'ldam_schedule', 'LogitRangeWarning']
 
 # %% ../nbs/04_callbacks.ipynb #609f77c9
 def weight_holder(loss) -> object:
@@ -216,136 +210,6 @@ def fit_ldam(self:Learner,
     sched = ldam_schedule(n_epoch, lr, warmup, milestones, decays)
     self.fit(n_epoch, cbs=L(ParamScheduler({'lr': sched})) + L(cbs), wd=wd, reset_opt=reset_opt, start_epoch=start_epoch)
 
-# %% ../nbs/04_callbacks.ipynb #7f966f4b
-def class_hits(pred:Tensor, # (N, C) logits or probabilities
-               targ:Tensor, # (N,) integer classes
-              ) -> tuple[Tensor, Tensor]:
-    "Correct predictions and samples of each class, `(correct, total)`, two (C,) counts: one `bincount` each, no (C, C) matrix"
-    n = pred.shape[-1]
-    pred, targ = pred.argmax(dim=-1).view(-1), targ.view(-1).long()
-    return torch.bincount(targ[pred == targ], minlength=n), torch.bincount(targ, minlength=n)
-
-class PerClassAccuracy(Metric):
-    "Accuracy of each class over the validation set, accumulated over batches (and processes)"
-    def reset(self): self.correct = self.total = None
-    def _setup(self, learn): pass
-
-    def accumulate(self, learn):
-        if self.total is None: self._setup(learn)
-        correct, total = class_hits(learn.to_detach(learn.pred), learn.to_detach(learn.y))
-        if self.total is None: self.correct, self.total = correct, total
-        else: self.correct, self.total = self.correct + correct, self.total + total
-
-    @property
-    def per_class(self) -> Tensor:
-        "Accuracy of each class (`nan` for a class without validation samples)"
-        if self.total is None: return None
-        return self.correct.float() / self.total.float()  # 0/0 = nan
-
-    @property
-    def value(self): return None if self.total is None else [round(a, 4) for a in self.per_class.tolist()]
-
-    def _mean(self, mask=None):
-        acc = self.per_class
-        if acc is None: return None
-        if mask is not None: acc = acc[mask.to(acc.device)]
-        acc = acc[~acc.isnan()]
-        return acc.mean().item() if len(acc) else float('nan')
-
-# %% ../nbs/04_callbacks.ipynb #3d475800
-class OverallAcc(PerClassAccuracy):
-    "Top-1 accuracy over the validation set from the per-class counts (exact under distributed training, where the last batch is padded)"
-    @property
-    def value(self): return None if self.total is None else (self.correct.sum() / self.total.sum()).item()
-    @property
-    def name(self): return 'accuracy'
-
-class BalancedAcc(PerClassAccuracy):
-    "Balanced accuracy: the mean of the per-class accuracies"
-    @property
-    def value(self): return self._mean()
-    @property
-    def name(self): return 'balanced_acc'
-
-class ShotAcc(PerClassAccuracy):
-    "Mean per-class accuracy of the many-, medium- or few-shot classes (`shot_groups`)"
-    def __init__(self,
-        shot:str='many', # 'many', 'medium' or 'few'
-        cls_num_list:list|None=None, # training images per class; default: the loss', else `dls.cls_num_list`
-        many:int=SHOT_MANY, # many-shot: more than `many` training images
-        few:int=SHOT_FEW, # few-shot: fewer than `few`
-    ):
-        if shot not in ('many', 'medium', 'few'):
-            raise ValueError(f"`shot` must be 'many', 'medium' or 'few', got {shot!r}")
-        store_attr()
-
-    def _setup(self, learn):
-        groups = shot_groups(get_cls_num_list(learn, self.cls_num_list), self.many, self.few)
-        self.mask = torch.as_tensor(groups == self.shot)
-        n = learn.pred.shape[-1]
-        if len(self.mask) != n:
-            raise ValueError(f"{type(self).__name__} has {len(self.mask)} class counts but the predictions have {n} classes: "
-                             "pass the training counts of the classes the model predicts (`cls_num_list=`)")
-
-    @property
-    def value(self): return None if self.total is None else self._mean(self.mask)
-
-    @property
-    def name(self): return f'{self.shot}_shot_acc'
-
-def lt_metrics(cls_num_list:list|None=None, # training images per class for the shot groups; default: the loss', else `dls.cls_num_list`
-              ) -> list:
-    "Accuracy, balanced accuracy and many/medium/few-shot accuracy, for `Learner(metrics=...)`"
-    return [OverallAcc(), BalancedAcc()] + [ShotAcc(s, cls_num_list) for s in ('many', 'medium', 'few')]
-
-# %% ../nbs/04_callbacks.ipynb #0295d958
-def per_class_accuracy(learn:Learner, dl=None) -> Tensor:
-    "Accuracy of each class of `learn` on `dl` (default: the validation set)"
-    correct, total = class_hits(*learn.get_preds(dl=dl))
-    return correct.float() / total.float()
-
-def plot_per_class_accuracy(
-    learns_or_results, # a `Learner`, per-class accuracies, a list of them, or a dict name -> either
-    names:list|None=None, # legend names (default: the dict keys, or the loss' class name)
-    cls_num_list:list|None=None, # training images per class (default: from the first `Learner`)
-    dl=None, # data to evaluate `Learner`s on (default: their validation set)
-    ax=None, # matplotlib axes to draw on
-    figsize:tuple=(9, 4), # figure size when `ax` is None
-    vocab=None, # class names for the x axis (default: the `Learner`'s `dls.vocab`, else class indices)
-):
-    "Accuracy of each class (bars, one colour per learner), classes sorted by training count (line, right axis)"
-    items = learns_or_results
-    if isinstance(items, dict): names, items = names or list(items.keys()), list(items.values())
-    elif not (isinstance(items, (list, tuple)) and len(items) and
-              isinstance(items[0], (Learner, list, tuple, np.ndarray, Tensor))): items = [items]  # a single result
-    learns = [o for o in items if isinstance(o, Learner)]
-    if cls_num_list is None and learns: cls_num_list = get_cls_num_list(learns[0])
-    if cls_num_list is None: raise ValueError("Pass `cls_num_list=` to plot accuracies that don't come with a `Learner`.")
-    counts = np.array(cls_num_list)
-    accs = [to_np(per_class_accuracy(o, dl)) if isinstance(o, Learner) else np.asarray(o, dtype=float) for o in items]
-    for a in accs:
-        if len(a) != len(counts): raise ValueError(f"{len(a)} accuracies for {len(counts)} classes")
-    if names is None: names = [type(o.loss_func).__name__ if isinstance(o, Learner) else f'result {i}' for i, o in enumerate(items)]
-    if len(names) != len(items): raise ValueError(f"{len(names)} names for {len(items)} results: give one name each")
-    if vocab is None and learns: vocab = getattr(learns[0].dls, 'vocab', None)
-    if vocab is not None and len(vocab) != len(counts): raise ValueError(f"{len(vocab)} class names for {len(counts)} classes")
-    labels = [str(v) for v in vocab] if vocab is not None else [str(c) for c in range(len(counts))]
-    order = np.argsort(-counts, kind='stable')
-    if ax is None: _, ax = plt.subplots(figsize=figsize)
-    x, w = np.arange(len(counts)), 0.8 / len(accs)
-    for i, (a, nm) in enumerate(zip(accs, names)): ax.bar(x + (i - (len(accs) - 1) / 2) * w, a[order], w, label=nm)
-    step = max(1, len(counts) // 20)
-    ax.set_xticks(x[::step], [labels[c] for c in order[::step]], rotation=0 if vocab is None else 30,
-                  ha='center' if vocab is None else 'right')
-    ax.set(xlabel='class (sorted by training images)', ylabel='accuracy', ylim=(0, 1.05))
-    ax2 = ax.twinx()
-    ax2.plot(x, counts[order], 'k.-', label='training images')
-    ax2.set(yscale='log', ylabel='training images')
-    h1, l1 = ax.get_legend_handles_labels(); h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc='lower center', bbox_to_anchor=(0.5, 1.01), ncol=min(len(h1) + 1, 4), fontsize='small',
-              frameon=False)   # above the axes: covers neither the bars nor the axis labels
-    return ax
-
 # %% ../nbs/04_callbacks.ipynb #bf473dda
 class LogitRangeWarning(Callback):
     "Warn once per fit when a scaled-cosine loss (`s >= min_s`) gets logits outside [-`max_abs`, `max_abs`]"
@@ -381,42 +245,3 @@ class LogitRangeWarning(Callback):
                           "head (`normed_head(model)`, `resnet32(normed=True)`), or use a loss without scale (e.g. "
                           "`CrossEntropyLossFlat`).")
             self.active = False
-
-# %% ../nbs/04_callbacks.ipynb #2fa7c969
-@delegates(Learner)
-def lt_learner(
-    dls:DataLoaders, # data; `dls.cls_num_list` holds the training images per class
-    arch='resnet32', # a name ('resnet32', 'resnet8', 'resnet18', ...), a model (used as is), or a function called with `num_classes=` (`make_model`)
-    loss='elm', # a loss name (`LOSS_NAMES`: ce, focal, cb, ldam, elm, bsoftmax, la) or a loss object
-    drw:bool=True, # add `DRW` where it applies (`uses_drw`: not to balanced softmax, LA and CB, which correct for the counts themselves)
-    drw_start:int|float=0.8, # `DRW`'s `start_epoch`: an epoch or a fraction of the epochs
-    beta:float=0.9999, # `DRW`'s effective-number β
-    normed:bool|None=None, # cosine head; default: where the loss wants one (`wants_cosine_head`: LDAM, ELM)
-    loss_kwargs:dict|None=None, # settings of the loss (`lt_loss`), e.g. `dict(lam=0.5)`
-    n_in:int=3, # input channels of a model built by name
-    cls_num_list:list|None=None, # training images per class; default `dls.cls_num_list`, else counted
-    metrics=None, # default: `lt_metrics()`
-    opt_func=partial(SGD, mom=0.9, decouple_wd=False), # SGD with momentum 0.9 and L2 weight decay, as LDAM-DRW
-    lr:float=0.1, # peak learning rate
-    wd:float=2e-4, # weight decay
-    wd_bn_bias:bool=True, # decay BatchNorm and bias parameters too, as PyTorch's SGD
-    cbs=None, # extra callbacks
-    precision:str|None=None, # 'fp32', 'bf16' or 'fp16' (`Learner.to_precision`); default: bf16 where the device computes it natively
-    **kwargs, # passed to `Learner`
-) -> Learner:
-    "A `Learner` for long-tailed classification with the defaults of LDAM-DRW and ELM"
-    if precision is not None and precision not in PRECISIONS:
-        raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}, or None for the device's default")
-    cls_num_list = count_list(dls.cls_num_list if cls_num_list is None else cls_num_list)
-    c = getattr(dls, 'c', None)
-    if isinstance(c, int) and c != len(cls_num_list):
-        raise ValueError(f"{len(cls_num_list)} class counts but the data has {c} classes (`dls.c`): pass the training counts "
-                         "of every class (`cls_num_list=` or `dls.cls_num_list`)")
-    loss_func = lt_loss(loss, cls_num_list, **(loss_kwargs or {})) if isinstance(loss, str) else loss
-    if normed is None: normed = wants_cosine_head(loss_func)
-    model = make_model(arch, len(cls_num_list), bool(normed), n_in)
-    cbs = L(LogitRangeWarning()) + L(cbs)
-    if drw and uses_drw(loss_func): cbs = L(DRW(drw_start, beta, cls_num_list)) + cbs
-    learn = Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
-                    metrics=lt_metrics(cls_num_list) if metrics is None else metrics, cbs=cbs, **kwargs)
-    return learn.to_precision(precision)

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from fastai.basics import *
-from .callbacks import PerClassAccuracy
+from .metrics import PerClassAccuracy
 from .distributed import all_rng_states, is_main, plain_dl
 
 # %% auto #0

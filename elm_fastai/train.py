@@ -25,7 +25,8 @@ import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
 from .precision import PRECISIONS, default_precision
 from .distributed import distributed_ctx, end_distributed, is_distributed, is_main
-from .callbacks import lt_learner, per_class_accuracy, plot_per_class_accuracy
+from .metrics import per_class_accuracy, plot_per_class_accuracy
+from .learner import lt_learner
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log',
