@@ -1,4 +1,4 @@
-"""The LDAM-DRW training recipe for fastai: deferred re-weighting (`DRW`) and re-sampling (`DRS`), the step learning-rate schedule with warm-up (`fit_ldam`), long-tailed metrics (balanced, many/medium/few-shot accuracy), a per-class accuracy plot and the `lt_learner` factory.
+"""The LDAM-DRW training recipe for fastai: deferred re-weighting (`DRW`) and re-sampling (`DRS`), the step learning-rate schedule with warm-up (`fit_ldam`), and a warning for heads that are not cosine classifiers (`LogitRangeWarning`).
 
 Docs: https://elm-fastai.github.io/elm-fastai/callbacks.html.md"""
 
