@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import inspect, json, math, os, random, sys, time, warnings
+import json, math, os, random, sys, time, warnings
 from contextlib import contextmanager
 from functools import partial
 from fastcore.imports import IN_NOTEBOOK
@@ -18,9 +18,9 @@ import torch
 from fastcore.script import call_parse, store_true
 from fastai.learner import Learner
 from fastai.torch_core import set_seed, default_device, num_distrib
-from .losses import ELMLoss, LOSS_NAMES, lt_loss, uses_drw
+from .losses import ELMLoss, LOSS_NAMES, uses_drw
 from .data import lt_dls, shot_groups
-from .models import make_model, check_arch
+from .models import check_arch
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
 from .precision import PRECISIONS, default_precision
