@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import numpy as np, torch, torch.nn as nn
-from elm_fastai.data import lt_dls, CIFAR_STATS
+from elm_fastai.data import lt_dls
+from elm_fastai.tensor_data import CIFAR_STATS
 
 from lt_report import machine
 

@@ -8,7 +8,8 @@ after the check), and writes `benchmarks/results/image_check.md`.
 """
 import argparse, time
 from pathlib import Path
-from elm_fastai.data import check_image_files, find_cifar, folder_items
+from elm_fastai.locations import find_cifar
+from elm_fastai.readers import check_image_files, folder_items
 from lt_report import machine
 
 def main():

@@ -18,7 +18,8 @@ from pathlib import Path
 import torch
 from fastai.callback.core import Callback
 from fastai.torch_core import TensorImage
-from elm_fastai.data import lt_dls, PadCropFlip, FMNIST_STATS, CIFAR_STATS
+from elm_fastai.data import lt_dls
+from elm_fastai.tensor_data import PadCropFlip, FMNIST_STATS, CIFAR_STATS
 from elm_fastai.models import make_model
 from elm_fastai.losses import lt_loss, wants_cosine_head
 from elm_fastai.learner import lt_learner

@@ -16,7 +16,7 @@ from fastai.callback.schedule import ParamScheduler
 from fastai.losses import BaseLoss
 from .margins import count_list
 from .losses import class_balanced_weights
-from .data import dataset_labels
+from .longtail import dataset_labels
 from .distributed import plain_dl
 
 # %% auto #0

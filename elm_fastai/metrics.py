@@ -13,7 +13,7 @@ import torch
 from torch import nn, Tensor
 import matplotlib.pyplot as plt
 from fastai.basics import *
-from .data import shot_groups, SHOT_MANY, SHOT_FEW
+from .longtail import shot_groups, SHOT_MANY, SHOT_FEW
 from .callbacks import get_cls_num_list
 
 # %% auto #0

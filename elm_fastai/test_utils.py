@@ -1,4 +1,4 @@
-"""A tiny long-tailed dataset and a tiny model, shared by the examples and tests of every notebook.
+"""A tiny long-tailed dataset, a tiny model and small dataset files, shared by the examples and tests of every notebook.
 
 Docs: https://elm-fastai.github.io/elm-fastai/test_utils.html.md"""
 
@@ -11,10 +11,15 @@ from torch import nn
 from fastai.data.core import Datasets
 from fastai.data.transforms import ItemGetter, Categorize
 from .models import NormedLinear
-from .data import TensorImageDataset, tensor_dls, CIFAR_STATS   # and the `DataLoaders.cls_num_list` property
+import pickle
+import numpy as np
+from pathlib import Path
+from PIL import Image
+from .tensor_data import TensorImageDataset, tensor_dls, CIFAR_STATS
+import elm_fastai.longtail   # the `DataLoaders.cls_num_list` property
 
 # %% auto #0
-__all__ = ['synth_lt', 'tiny_model', 'band_images', 'band_dls']
+__all__ = ['synth_lt', 'tiny_model', 'band_images', 'band_dls', 'write_image_folder', 'write_cifar_pickles']
 
 # %% ../nbs/03b_test_utils.ipynb #2347d7ea
 def synth_lt(counts=(60, 30, 12, 6), # training samples of each class
@@ -66,3 +71,40 @@ def band_dls(counts=(120, 60, 25, 10), # training images of each class
     stats = CIFAR_STATS if channels == 3 else ([0.3] * channels, [0.3] * channels)
     return tensor_dls(band_images(counts, size, 0, channels), band_images([n_valid] * len(counts), size, 1, channels),
                       stats=stats, bs=bs, device='cpu', **kwargs)
+
+# %% ../nbs/03b_test_utils.ipynb #ee39ea4f
+def write_image_folder(root:Path, # dataset root
+                       vocab, # class names: one folder each
+                       n_per_cls:int, # images per class
+                       split:str='train', # 'train', 'test' or 'valid'
+                       size:int=32, # images are `size` × `size` RGB
+                       seed:int=0, # seed of the pixels
+                      ) -> Path:
+    "Random JPEGs in fastai's layout `root/split/<class>/NNNN.jpg`; returns `root`"
+    rng, root = np.random.RandomState(seed), Path(root)
+    for c in vocab:
+        (root/split/c).mkdir(parents=True, exist_ok=True)
+        for i in range(n_per_cls): Image.fromarray(rng.randint(0, 256, (size, size, 3), dtype=np.uint8)).save(root/split/c/f'{i:04d}.jpg')
+    return root
+
+def write_cifar_pickles(root:Path, # the folder to create: `cifar-10-batches-py` or `cifar-100-python`
+                        n_cls:int, # classes
+                        n_per_cls:int, # training images per class (a multiple of 5 for CIFAR-10's five batches)
+                        n_test:int, # test images per class
+                        hundred:bool=False, # CIFAR-100's files (`train`, `test`, `meta`, fine labels) instead of CIFAR-10's
+                        seed:int=0, # seed of the pixels and the order
+                       ) -> list:
+    "Random 32×32 images in torchvision's CIFAR pickle files; returns the class names"
+    rng, root = np.random.RandomState(seed), Path(root)
+    def _batch(n):
+        y = rng.permutation(np.repeat(np.arange(n_cls), n // n_cls))
+        return dict(data=rng.randint(0, 256, (len(y), 3072), dtype=np.uint8), **{'fine_labels' if hundred else 'labels': y.tolist()})
+    root.mkdir(parents=True)
+    def dump(o, f):
+        with open(root/f, 'wb') as fh: pickle.dump(o, fh)
+    names = [f'class{i:03d}' for i in range(n_cls)]
+    if hundred: dump(_batch(n_cls*n_per_cls), 'train'); dump(_batch(n_cls*n_test), 'test'); dump({'fine_label_names': names}, 'meta')
+    else:
+        for i in range(1, 6): dump(_batch(n_cls*n_per_cls//5), f'data_batch_{i}')
+        dump(_batch(n_cls*n_test), 'test_batch'); dump({'label_names': names}, 'batches.meta')
+    return names

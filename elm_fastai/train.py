@@ -19,7 +19,8 @@ from fastcore.script import call_parse, store_true
 from fastai.learner import Learner
 from fastai.torch_core import set_seed, default_device, num_distrib
 from .losses import ELMLoss, LOSS_NAMES, uses_drw
-from .data import lt_dls, shot_groups
+from .data import lt_dls
+from .longtail import shot_groups
 from .models import check_arch
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history

@@ -11,5 +11,5 @@ pkgs="fastai fastcore fasttransform fastprogress fastdownload plum-dispatch bear
 pins=$(.venv/bin/python -c "import importlib.metadata as m, sys; print(' '.join(f'{p}=={m.version(p)}' for p in sys.argv[1:]))" $pkgs)
 python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation py --abi none \
     --platform any -d .gpukit/whl $pins
-cp "$(.venv/bin/python -c 'from elm_fastai.data import shared_data_file; print(shared_data_file("cifar10_jpg.tgz") or "")')" .gpukit/
+cp "$(.venv/bin/python -c 'from elm_fastai.locations import shared_data_file; print(shared_data_file("cifar10_jpg.tgz") or "")')" .gpukit/
 du -sh .gpukit; ls .gpukit/whl
