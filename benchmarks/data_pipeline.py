@@ -18,10 +18,7 @@ import numpy as np, torch, torch.nn as nn
 from elm_fastai.data import lt_dls
 from elm_fastai.tensor_data import CIFAR_STATS
 
-from lt_report import machine
-
-def sync(device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
+from lt_report import machine, sync
 
 def time_epochs(dl, device, runs):
     "Median seconds to iterate `dl` once, and the number of images per epoch"
@@ -47,15 +44,8 @@ def torchvision_loader(x, y, bs, num_workers):
     return torch.utils.data.DataLoader(DS(), batch_size=bs, shuffle=True, drop_last=True, num_workers=num_workers)
 
 def model_for(n_classes):
-    try:
-        from elm_fastai.models import resnet32
-        return resnet32(n_classes), 'elm_fastai.models.resnet32'
-    except ImportError:
-        def block(ni, nf, s): return nn.Sequential(nn.Conv2d(ni, nf, 3, s, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(),
-                                                   nn.Conv2d(nf, nf, 3, 1, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU())
-        layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
-        for ni, nf, s in [(16, 16, 1), (16, 32, 2), (32, 64, 2)]: layers += [block(ni, nf, s)] + [block(nf, nf, 1) for _ in range(4)]
-        return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, n_classes)), 'stand-in plain ResNet-32-sized net'
+    from elm_fastai.models import resnet32
+    return resnet32(n_classes), 'elm_fastai.models.resnet32'
 
 def time_train_steps(dls, device, steps):
     "Median seconds per SGD step (forward, backward, update) of ResNet-32 on real augmented batches"

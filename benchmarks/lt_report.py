@@ -40,6 +40,10 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     a.seed_list = [int(s) for s in a.seeds.split(',')]
     return a
 
+def sync(device):
+    "Wait for the device's queued work (CUDA), so that a wall-clock reading times it; nothing on the CPU"
+    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
+
 def machine(device=None, threads=None) -> str:
     "Where a benchmark ran: processor, CPU cores, torch threads and version, and the GPU when `device` is one"
     dev = torch.device(device if device is not None else 'cpu')

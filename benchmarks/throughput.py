@@ -23,10 +23,10 @@ from elm_fastai.tensor_data import PadCropFlip, FMNIST_STATS, CIFAR_STATS
 from elm_fastai.models import make_model
 from elm_fastai.losses import lt_loss, wants_cosine_head
 from elm_fastai.learner import lt_learner
-from lt_report import machine
+from lt_report import machine, sync
 
-def clocks(dev): 
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+def clocks(dev):
+    sync(dev)
     return time.perf_counter(), time.process_time()
 
 class TrainPhaseTimer(Callback):

@@ -17,16 +17,20 @@ from fastai.losses import BaseLoss
 from .margins import count_list
 from .losses import class_balanced_weights
 from .longtail import dataset_labels
+from .models import model_device
 from .distributed import plain_dl
 
 # %% auto #0
 __all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'balanced_idxs', 'DRS', 'ldam_schedule', 'LogitRangeWarning']
 
 # %% ../nbs/04_callbacks.ipynb #609f77c9
-def weight_holder(loss) -> object:
+def weight_holder(loss, # a loss function, possibly wrapped by fastai (`CrossEntropyLossFlat`)
+                  required:bool=True, # raise if `loss` has no class weight (else return None)
+                 ) -> object:
     "The object whose `weight` `loss` uses: `loss.func` for fastai's `BaseLoss` wrappers, else `loss`"
     holder = loss.func if isinstance(loss, BaseLoss) else loss
     if not hasattr(holder, 'weight'):
+        if not required: return None
         raise ValueError(f"{type(loss).__name__} has no class `weight` to re-weight: `DRW` needs a loss with a `weight`, "
                          "e.g. `ELMLoss`, `LDAMLoss`, `CrossEntropyLossFlat` or `FocalLossFlat`.")
     return holder
@@ -37,7 +41,9 @@ def _loss_attr(loss, name:str, default=None):
     return getattr(loss, name, default)
 
 # %% ../nbs/04_callbacks.ipynb #88266dfe
-def get_cls_num_list(learn, cls_num_list=None) -> list:
+def get_cls_num_list(learn, # a fastai `Learner`
+                     cls_num_list=None, # training images per class, if known
+                    ) -> list:
     "Training images per class: `cls_num_list` if given, else the loss', else the training data's (`dls.cls_num_list`)"
     if cls_num_list is None: cls_num_list = _loss_attr(learn.loss_func, 'cls_num_list')
     if cls_num_list is None and len(learn.dls.train_ds): cls_num_list = learn.dls.cls_num_list
@@ -55,10 +61,6 @@ def _resolve_epoch(start_epoch:int|float, n_epoch:int) -> int:
     if start_epoch < 0 or start_epoch != int(start_epoch):
         raise ValueError(f"`start_epoch` must be an epoch (int >= 0) or a fraction of the epochs in (0, 1), got {start_epoch}")
     return int(start_epoch)
-
-def _model_device(model:nn.Module) -> torch.device:
-    p = one_param(model)
-    return p.device if p is not None else torch.device('cpu')
 
 # %% ../nbs/04_callbacks.ipynb #5c0aa6c5
 class DRW(Callback):
@@ -98,7 +100,7 @@ class DRW(Callback):
         "Weights of this epoch; set when training starts, so `get_preds`/`validate` after a fit keep the last epoch's"
         if not getattr(self, 'checked', False): self._check_fit(); self.checked = True
         w = self.weight_at(self.epoch)
-        weight_holder(self.learn.loss_func).weight = None if w is None else w.to(_model_device(self.model))
+        weight_holder(self.learn.loss_func).weight = None if w is None else w.to(model_device(self.model))
 
     def after_pred(self):
         h = weight_holder(self.learn.loss_func)
@@ -111,7 +113,9 @@ class DRW(Callback):
         return weight_holder(self.learn.loss_func).weight
 
 # %% ../nbs/04_callbacks.ipynb #6c0f329a
-def balanced_idxs(labels:Tensor, n:int|None=None) -> list:
+def balanced_idxs(labels:Tensor, # class label of each training item
+                  n:int|None=None, # indices to draw (default `len(labels)`)
+                 ) -> list:
     "`n` (default `len(labels)`) indices drawn with replacement, each class equally likely"
     labels = torch.as_tensor(labels)
     if labels.ndim != 1 or labels.is_floating_point() or labels.dtype == torch.bool:

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 from fastai.basics import *
 from .metrics import PerClassAccuracy
 from .distributed import all_rng_states, is_main, plain_dl
+from .models import model_device
+from .callbacks import weight_holder
 
 # %% auto #0
 __all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'Checkpoint', 'plot_history']
@@ -67,7 +69,7 @@ class EpochHistory(Callback):
         pc = first(m for m in self.learn.metrics if isinstance(m, PerClassAccuracy))
         row['per_class'] = None if pc is None or pc.per_class is None else pc.per_class.tolist()
         row['lr'] = float(self.opt.hypers[-1]['lr'])
-        w = getattr(getattr(self.learn.loss_func, 'func', self.learn.loss_func), 'weight', None)
+        w = getattr(weight_holder(self.learn.loss_func, required=False), 'weight', None)
         row['drw'] = isinstance(w, Tensor)
         row['seconds'] = time.perf_counter() - self.start
         return row
@@ -94,7 +96,7 @@ class Checkpoint(EpochHistory):
     def restore(self) -> int:
         "Load `fname` (if it exists) into the learner: weights, optimiser, RNG states, history; return the epoch to start from"
         if not self.fname.exists(): return 0
-        ck = torch.load(self.fname, map_location=_device_of(self.learn), weights_only=False)
+        ck = torch.load(self.fname, map_location=model_device(self.learn.model), weights_only=False)
         if self._meta_json(ck['meta']) != self._meta_json(self.meta):
             raise ValueError(f"{self.fname} is the checkpoint of another run ({ck['meta']}), not of {self.meta}: "
                              "delete it to start afresh, or give this run another folder")
@@ -125,10 +127,6 @@ class Checkpoint(EpochHistory):
         tmp = self.fname.with_suffix('.tmp')
         torch.save(state, tmp)
         os.replace(tmp, self.fname)
-
-def _device_of(learn):
-    p = first(learn.model.parameters())
-    return p.device if p is not None else 'cpu'
 
 # %% ../nbs/04b_checkpoint.ipynb #1353a144
 def plot_history(history:list, # rows of `EpochHistory.history` (or of a run's `results.json`)

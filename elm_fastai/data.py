@@ -18,7 +18,7 @@ from .readers import valid_folder, folder_items, decode_images, read_cifar_pickl
 # %% auto #0
 __all__ = ['lt_dls']
 
-# %% ../nbs/02_data.ipynb #7906b494
+# %% ../nbs/02_data.ipynb #0e74b1ba
 _SOURCES = ('cifar10', 'cifar100', 'fmnist', 'folder', 'list')
 
 def _small_datasets(source, data_path, imb_ratio, imb_type, seed, download):
@@ -41,6 +41,7 @@ def _small_datasets(source, data_path, imb_ratio, imb_type, seed, download):
         xte, yte = decode_images(fte), torch.from_numpy(yte)
     return TensorImageDataset(xtr, ytr, vocab), TensorImageDataset(xte, yte, vocab), CIFAR_STATS, root
 
+# %% ../nbs/02_data.ipynb #98d0255c
 def _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_workers, device, shuffle, drop_last):
     "fastai's usual PIL pipeline for big images (`ytr`, `yva`: indices into `vocab`): `RandomResizedCrop` + `aug_transforms` + ImageNet stats"
     items = [[f, vocab[i]] for f, i in zip(ftr, ytr)] + [[f, vocab[i]] for f, i in zip(fva, yva)] # lists: transforms map over tuples
@@ -51,6 +52,7 @@ def _pil_dls(ftr, ytr, fva, yva, vocab, path, bs, val_bs, size, min_scale, num_w
 
     return dls
 
+# %% ../nbs/02_data.ipynb #3b53539c
 def _without_bad_images(path, ftr, ytr, fva, yva, vocab, skip):
     "The files and labels without the bad image files, and the bad files left out; or a ValueError naming them"
     bad = check_image_files(list(ftr) + list(fva))
@@ -67,6 +69,7 @@ def _without_bad_images(path, ftr, ytr, fva, yva, vocab, skip):
     if empty: raise ValueError(f"No training image of classes {empty[:5]} is left after leaving out the bad files: replace them.")
     return ftr, ytr, fva, yva, [rel(f) for f, _ in bad]
 
+# %% ../nbs/02_data.ipynb #e387c8e7
 def lt_dls(
     source:str, # 'cifar10', 'cifar100', 'fmnist', 'folder' (train/ + test/ class folders) or 'list' (ImageNet-LT style list files)
     data_path=None, # dataset folder / archive; for 'list' the folder the listed paths are relative to

@@ -10,6 +10,7 @@ import inspect, math
 import torch
 import torch.nn as nn
 from fastai.losses import CrossEntropyLossFlat, FocalLossFlat
+from fastcore.basics import patch
 import torch.nn.functional as F
 from torch import Tensor
 from .margins import check_cls_num_list, count_list, ldam_margins, max_others
@@ -71,26 +72,6 @@ class AdjustedCELoss(nn.Module):
     # (free there), True checks on every device (one host sync per batch on an accelerator), False never
     check_finite:bool|None = None
 
-    def _check(self, logits, target):
-        "Plain-tensor `logits` (in a dtype fit for the loss) and `target`, after checking shapes and class range"
-        check_logits_target(logits, target)
-        if logits.shape[1] != self.n_classes:
-            raise ValueError(f"logits have {logits.shape[1]} classes but cls_num_list has {self.n_classes} counts: "
-                             "build the loss from the training counts of the same classes the model predicts")
-        if target.device != logits.device:
-            raise ValueError(f"target is on {target.device} but logits are on {logits.device}: move both to the same device")
-        if logits.shape[0] == 0 and self.reduction == 'mean':
-            raise ValueError("empty batch (N = 0): the mean loss of no samples is undefined; skip empty batches "
-                             "or use reduction='sum' or 'none'")
-        logits, target = _as_plain(logits), _as_plain(target).long()
-        if target.device.type == 'cpu' and target.numel():   # elsewhere the check would stall the device every batch
-            lo, hi = torch.aminmax(target)
-            if lo.item() < 0 or hi.item() >= self.n_classes:
-                bad = lo.item() if lo.item() < 0 else hi.item()
-                raise ValueError(f"target holds class {bad}, outside [0, {self.n_classes}): targets must index cls_num_list")
-        if logits.dtype in (torch.float16, torch.bfloat16): logits = logits.float()
-        return logits, target
-
     def _on(self, t:Tensor, like:Tensor) -> Tensor:
         "`t` on `like`'s device and dtype"
         return t.to(device=like.device, dtype=like.dtype)
@@ -108,24 +89,6 @@ class AdjustedCELoss(nn.Module):
         if check and self.reduction != 'none' and not math.isfinite(out.item()): self._not_finite(logits, target, out)   # .item(): torch.isfinite costs 40 µs on the CPU
         return out
 
-    def _not_finite(self, logits, target, out):
-        "Raise a `ValueError` saying why the loss `out` is not finite (only runs when it is not: costs nothing otherwise)"
-        name, bad = type(self).__name__, ~torch.isfinite(logits)
-        if bad.any():
-            rows = bad.any(1).nonzero().flatten()
-            raise ValueError(f"{name} is {out.item()}: the logits hold {int(logits.isnan().sum())} NaN and "
-                             f"{int(logits.isinf().sum())} inf values, in {len(rows)} of {len(logits)} rows (first: "
-                             f"{rows[:5].tolist()}). The model's output is not finite: check the inputs for NaN/inf, lower "
-                             "the learning rate; with float16 mixed precision use a cosine head (`NormedLinear`) or bfloat16")
-        if self.weight is not None and self.reduction == 'mean' and not self._on(self.weight, logits)[target].sum() > 0:
-            raise ValueError(f"{name} is {out.item()}: every target of this batch has class weight 0, so the weighted "
-                             "mean divides 0 by 0; give every class a weight > 0")
-        s = getattr(self, 's', None)
-        raise ValueError(f"{name} is {out.item()} although the logits are finite: the largest |logit| is "
-                         f"{logits.abs().max().item():.3g} and the adjusted logits overflow {logits.dtype}"
-                         + (f"; the loss scales them by s = {s:g} and expects cosines in [-1, 1]: use a cosine head"
-                            " (`NormedLinear`, `normed_head`)" if s is not None else ""))
-
     def activation(self, x:Tensor) -> Tensor:
         "Class probabilities the model was trained to give"
         return F.softmax(x, dim=-1)
@@ -134,6 +97,48 @@ class AdjustedCELoss(nn.Module):
         return x.argmax(dim=-1)
 
     def extra_repr(self): return f"n_classes={self.n_classes}, reduction={self.reduction!r}, weighted={self.weight is not None}"
+
+# %% ../nbs/01_losses.ipynb #5fbf8e98
+@patch
+def _check(self:AdjustedCELoss, logits, target):
+    "Plain-tensor `logits` (in a dtype fit for the loss) and `target`, after checking shapes and class range"
+    check_logits_target(logits, target)
+    if logits.shape[1] != self.n_classes:
+        raise ValueError(f"logits have {logits.shape[1]} classes but cls_num_list has {self.n_classes} counts: "
+                         "build the loss from the training counts of the same classes the model predicts")
+    if target.device != logits.device:
+        raise ValueError(f"target is on {target.device} but logits are on {logits.device}: move both to the same device")
+    if logits.shape[0] == 0 and self.reduction == 'mean':
+        raise ValueError("empty batch (N = 0): the mean loss of no samples is undefined; skip empty batches "
+                         "or use reduction='sum' or 'none'")
+    logits, target = _as_plain(logits), _as_plain(target).long()
+    if target.device.type == 'cpu' and target.numel():   # elsewhere the check would stall the device every batch
+        lo, hi = torch.aminmax(target)
+        if lo.item() < 0 or hi.item() >= self.n_classes:
+            bad = lo.item() if lo.item() < 0 else hi.item()
+            raise ValueError(f"target holds class {bad}, outside [0, {self.n_classes}): targets must index cls_num_list")
+    if logits.dtype in (torch.float16, torch.bfloat16): logits = logits.float()
+    return logits, target
+
+# %% ../nbs/01_losses.ipynb #29d6508c
+@patch
+def _not_finite(self:AdjustedCELoss, logits, target, out):
+    "Raise a `ValueError` saying why the loss `out` is not finite (only runs when it is not: costs nothing otherwise)"
+    name, bad = type(self).__name__, ~torch.isfinite(logits)
+    if bad.any():
+        rows = bad.any(1).nonzero().flatten()
+        raise ValueError(f"{name} is {out.item()}: the logits hold {int(logits.isnan().sum())} NaN and "
+                         f"{int(logits.isinf().sum())} inf values, in {len(rows)} of {len(logits)} rows (first: "
+                         f"{rows[:5].tolist()}). The model's output is not finite: check the inputs for NaN/inf, lower "
+                         "the learning rate; with float16 mixed precision use a cosine head (`NormedLinear`) or bfloat16")
+    if self.weight is not None and self.reduction == 'mean' and not self._on(self.weight, logits)[target].sum() > 0:
+        raise ValueError(f"{name} is {out.item()}: every target of this batch has class weight 0, so the weighted "
+                         "mean divides 0 by 0; give every class a weight > 0")
+    s = getattr(self, 's', None)
+    raise ValueError(f"{name} is {out.item()} although the logits are finite: the largest |logit| is "
+                     f"{logits.abs().max().item():.3g} and the adjusted logits overflow {logits.dtype}"
+                     + (f"; the loss scales them by s = {s:g} and expects cosines in [-1, 1]: use a cosine head"
+                        " (`NormedLinear`, `normed_head`)" if s is not None else ""))
 
 # %% ../nbs/01_losses.ipynb #fa073dcf
 class LDAMLoss(AdjustedCELoss):

@@ -16,7 +16,8 @@ from torchvision import models as tv_models
 from .checks import check_int
 
 # %% auto #0
-__all__ = ['NormedLinear', 'PadShortcut', 'BasicBlock', 'cifar_resnet', 'resnet32', 'normed_head', 'check_arch', 'make_model']
+__all__ = ['NormedLinear', 'PadShortcut', 'BasicBlock', 'cifar_resnet', 'resnet32', 'normed_head', 'check_arch', 'make_model',
+           'model_device']
 
 # %% ../nbs/03_models.ipynb #80c0f5e6
 class NormedLinear(nn.Module):
@@ -173,3 +174,10 @@ def make_model(arch, # a name ('resnet32', 'resnet18', ...), a function called w
     model = getattr(tv_models, arch)(weights=None, num_classes=n_classes)
     if n_in != 3: model.conv1 = nn.Conv2d(n_in, 64, 7, 2, 3, bias=False)
     return normed_head(model) if normed else model
+
+# %% ../nbs/03_models.ipynb #b9ba23f4
+def model_device(model:nn.Module, # any model
+                ) -> torch.device:
+    "The device of `model`'s first parameter (the CPU for a model without parameters)"
+    p = next(iter(model.parameters()), None)
+    return p.device if p is not None else torch.device('cpu')

@@ -12,6 +12,7 @@ import torch
 from fastai.basics import *
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
+from .models import model_device
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'cpu_has_bf16', 'default_precision', 'DeviceMixedPrecision', 'precision_cbs']
@@ -32,14 +33,10 @@ def default_precision(device=None) -> str:
     return 'bf16' if device.type == 'cpu' and cpu_has_bf16() else 'fp32'
 
 # %% ../nbs/04a_precision.ipynb #447bc2e5
-def _model_device(model) -> torch.device:
-    p = one_param(model)
-    return p.device if p is not None else torch.device('cpu')
-
 class DeviceMixedPrecision(MixedPrecision):
     "fastai's `MixedPrecision` on the device the model is on: bf16 autocast on the CPU as on a GPU; fp16 (with a gradient scaler) on CUDA"
     def before_fit(self):
-        dev = _model_device(self.model)
+        dev = model_device(self.model)
         if dev.type != 'cuda' and self.amp_mode == AMPMode.FP16:
             raise ValueError(f"fp16 training needs a CUDA GPU (its gradient scaler is CUDA's), but the model is on {dev}: "
                              "use precision 'bf16' or 'fp32'")
