@@ -1,9 +1,12 @@
-"""Where the test images of each class go: the largest confusions of learners exported by `benchmarks/fmnist_lt.py`.
+"""Where the test images of each class go, and which confusions moved between methods, for exported learners.
 
-    python benchmarks/confusions.py [--imb-ratio 100] [--seed 0] [--top 3]
+    python benchmarks/confusions.py [--dataset fmnist|cifar10] [--imb-ratio 100] [--seed 0] [--top 3]
+                                    [--folder TAG] [--reference LDAM-DRW]
 
-Loads `benchmarks/results/fmnist_lt_rRATIO/seedS/*/*.pkl`, predicts the Fashion-MNIST test set, and writes
-`benchmarks/results/fmnist_lt_rRATIO_confusions.md`: for each method, each class's three most frequent predictions.
+Loads `benchmarks/results/TAG/seedS/*/*.pkl` (TAG: `fmnist_lt_rRATIO` of `fmnist_lt.py`, or
+`cifar10_lt_rRATIO_resnet32_e200` of `cifar10_lt.py`), predicts the test set, and writes `benchmarks/results/TAG_confusions.md`:
+for each method, each class's most frequent predictions; then, for each method against the reference run, the
+(true class, predicted class) pairs whose count changed most.
 """
 import argparse
 from pathlib import Path
@@ -11,27 +14,52 @@ import torch
 from elm_fastai.data import lt_dls
 from lt_report import test_confusion
 
+RESULTS = Path(__file__).resolve().parent / 'results'
+
+def moved_pairs(cm, ref, vocab, top): # cm, ref: confusion matrices (true × predicted) of one method and of the reference
+    "Markdown rows of the `top` off-diagonal pairs whose test-image count changed most from `ref` to `cm`"
+    d = (cm - ref).float()
+    d.fill_diagonal_(0)
+    order = d.abs().flatten().argsort(descending=True)[:top]
+    C = len(vocab)
+    return [f'| {vocab[int(k) // C]} → {vocab[int(k) % C]} | {int(ref.flatten()[k])} | {int(cm.flatten()[k])} | {int(d.flatten()[k]):+d} |'
+            for k in order if d.flatten()[k] != 0]
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--dataset', default='fmnist', choices=['fmnist', 'cifar10'])
     p.add_argument('--imb-ratio', type=float, default=100)
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--top', type=int, default=3)
+    p.add_argument('--top', type=int, default=3, help='predictions shown per class')
+    p.add_argument('--moved', type=int, default=8, help='pairs shown per method in the "moved" tables')
+    p.add_argument('--folder', default=None, help='results folder name (default: that of the dataset\'s benchmark)')
+    p.add_argument('--reference', default='LDAM-DRW', help='run name the other methods are compared with')
     a = p.parse_args()
-    tag = f'fmnist_lt_r{a.imb_ratio:g}'
-    root = Path('benchmarks/results') / tag / f'seed{a.seed}'
-    dls = lt_dls('fmnist', imb_ratio=a.imb_ratio, device='cpu')
-    vocab, C = list(dls.vocab), len(dls.vocab)
-    md = [f'# Fashion-MNIST-LT, ρ = {a.imb_ratio:g}, seed {a.seed}: where each class\'s 1,000 test images go', '',
-          f'Command: `python benchmarks/confusions.py --imb-ratio {a.imb_ratio:g} --seed {a.seed}` (learners of '
-          f'`benchmarks/fmnist_lt.py`). Training images per class: {list(dls.cls_num_list)}.', '']
-    for pkl in sorted(root.glob('*/*.pkl')):
-        cm = torch.from_numpy(test_confusion(pkl, dls))
-        md += [f'## {pkl.stem}', '', '| true class (training images) | predicted as (test images of 1,000) |', '|---|---|']
+    tag = a.folder or (f'fmnist_lt_r{a.imb_ratio:g}' if a.dataset == 'fmnist' else f'cifar10_lt_r{a.imb_ratio:g}_resnet32_e200')
+    root = RESULTS / tag / f'seed{a.seed}'
+    dls = lt_dls(a.dataset, imb_ratio=a.imb_ratio, device='cpu', bs=256)
+    vocab, C, n_test = list(dls.vocab), len(dls.vocab), len(dls.valid_ds) // len(dls.vocab)
+    md = [f'# {tag}, seed {a.seed}: where each class\'s {n_test:,} test images go', '',
+          f'Command: `python benchmarks/confusions.py --dataset {a.dataset} --imb-ratio {a.imb_ratio:g} --seed {a.seed}'
+          + (f' --folder {a.folder}' if a.folder else '') + f'` (exported learners in `{tag}/seed{a.seed}`). '
+          f'Training images per class: {list(dls.cls_num_list)}.', '']
+    cms = {pkl.stem: torch.as_tensor(test_confusion(pkl, dls)) for pkl in sorted(root.glob('*/*.pkl'))}
+    if not cms: raise SystemExit(f'no exported learner (*.pkl) in {root}/*/: run the benchmark first')
+    for name, cm in cms.items():
+        md += [f'## {name}', '', f'| true class (training images) | predicted as (test images of {n_test:,}) |', '|---|---|']
         for c in range(C):
             top = cm[c].argsort(descending=True)[:a.top]
             md.append(f'| {vocab[c]} ({dls.cls_num_list[c]}) | ' + ', '.join(f'{vocab[int(k)]} {int(cm[c, k])}' for k in top) + ' |')
         md.append('')
-    out = Path('benchmarks/results') / f'{tag}_confusions.md'
+    ref_name = f'{a.reference}_seed{a.seed}'
+    if ref_name in cms:
+        ref = cms[ref_name]
+        for name, cm in cms.items():
+            if name == ref_name: continue
+            md += [f'## Confusions that moved: {ref_name} → {name}', '',
+                   f'The {a.moved} (true → predicted) pairs of wrong predictions whose count changed most.', '',
+                   f'| true → predicted | {a.reference} | {name} | change |', '|---|---|---|---|'] + moved_pairs(cm, ref, vocab, a.moved) + ['']
+    out = RESULTS / f'{tag}_confusions.md'
     out.write_text('\n'.join(md))
     print('\n'.join(md))
 

@@ -21,7 +21,8 @@ from .callbacks import weight_holder
 __all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'Checkpoint', 'plot_history']
 
 # %% ../nbs/04b_checkpoint.ipynb #9927f9d5
-def rng_states(dls=None) -> dict:
+def rng_states(dls=None, # the `DataLoaders` whose shuffling generator is saved too
+              ) -> dict:
     "The states of the random generators a fastai run draws from: Python, NumPy, PyTorch (CPU, CUDA) and the shuffling of `dls.train`"
     s = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
     if torch.cuda.is_available(): s['cuda'] = torch.cuda.get_rng_state_all()

@@ -37,7 +37,8 @@ def is_main() -> bool:
     "Whether this process writes files and prints results: rank 0, or the only process"
     return rank_distrib() == 0
 
-def all_rng_states(states):
+def all_rng_states(states, # this rank's `rng_states()`
+                  ):
     "`states` of every rank, in rank order (a one-element list in a single process); call on every rank"
     if not (is_distributed() and dist.is_initialized()): return [states]
     out = [None] * dist.get_world_size()

@@ -99,7 +99,8 @@ def shot_groups(
     return np.select([n > many, n < few], ['many', 'few'], 'medium')
 
 # %% ../nbs/02a_longtail.ipynb #b4ac9736
-def dataset_labels(ds) -> list: # a dataset: fastai `Datasets`, torchvision, `TensorDataset`, `TensorImageDataset`, any `(x, y)`
+def dataset_labels(ds, # a dataset: fastai `Datasets`, torchvision, `TensorDataset`, `TensorImageDataset`, any `(x, y)`
+                  ) -> list:
     "Integer label of every item of `ds`"
     tls = getattr(ds, 'tls', None)
     if tls is not None and len(tls) > 1: return [int(y) for y in tls[-1]]

@@ -296,10 +296,12 @@ def lt_loss(name:str, # a key of `LOSS_NAMES`
 
 def _traits(loss): return _loss_class(loss)[0] if isinstance(loss, str) else getattr(loss, 'func', loss)
 
-def wants_cosine_head(loss) -> bool: # a loss, or its name
+def wants_cosine_head(loss, # a loss, or its name in `LOSS_NAMES`
+                     ) -> bool:
     "Whether `loss` expects cosine logits (a `NormedLinear` head): the scaled-margin losses, LDAM and ELM"
     return bool(getattr(_traits(loss), 'cosine_head', False))
 
-def uses_drw(loss) -> bool: # a loss, or its name
+def uses_drw(loss, # a loss, or its name in `LOSS_NAMES`
+            ) -> bool:
     "Whether deferred re-weighting applies to `loss` (not to those that correct for the class counts themselves)"
     return bool(getattr(_traits(loss), 'drw', True))

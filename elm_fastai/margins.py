@@ -68,7 +68,8 @@ def check_cls_num_list(cls_num_list, # number of training images of each class
                          "images; drop classes with no images from the dataset")
     return counts
 
-def count_list(cls_num_list) -> list:
+def count_list(cls_num_list, # number of training images of each class
+              ) -> list:
     "`cls_num_list` checked by `check_cls_num_list`, as a list of ints (floats only where not whole)"
     return [int(c) if c == int(c) else c for c in check_cls_num_list(cls_num_list).tolist()]
 

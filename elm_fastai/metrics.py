@@ -103,7 +103,9 @@ def lt_metrics(cls_num_list:list|None=None, # training images per class for the 
     return [OverallAcc(), BalancedAcc()] + [ShotAcc(s, cls_num_list) for s in ('many', 'medium', 'few')]
 
 # %% ../nbs/04d_metrics.ipynb #0295d958
-def per_class_accuracy(learn:Learner, dl=None) -> Tensor:
+def per_class_accuracy(learn:Learner, # a trained `Learner`
+                       dl=None, # the data to evaluate on (default: the validation set)
+                      ) -> Tensor:
     "Accuracy of each class of `learn` on `dl` (default: the validation set)"
     correct, total = class_hits(*learn.get_preds(dl=dl))
     return correct.float() / total.float()

@@ -49,7 +49,11 @@ class NormedLinear(nn.Module):
 # %% ../nbs/03_models.ipynb #cdbf76c9
 class PadShortcut(nn.Module):
     "Option-A shortcut: subsample by `stride` and zero-pad the channels from `ni` to `nf`"
-    def __init__(self, ni:int, nf:int, stride:int=2):
+    def __init__(self,
+        ni:int, # input channels
+        nf:int, # output channels (>= `ni`: the extra ones are zeros)
+        stride:int=2, # spatial subsampling
+    ):
         super().__init__()
         ni, nf, stride = check_int('ni', ni), check_int('nf', nf), check_int('stride', stride)
         if nf < ni: raise ValueError(f"`PadShortcut` pads channels from ni={ni} up to nf={nf}: needs nf >= ni")

@@ -26,7 +26,8 @@ def cpu_has_bf16() -> bool:
     except OSError: return False
     return re.search(r'\b(avx512_bf16|amx_bf16)\b', flags) is not None
 
-def default_precision(device=None) -> str:
+def default_precision(device=None, # the training device (default: fastai's `default_device()`)
+                     ) -> str:
     "'bf16' on a GPU that supports it or a CPU that computes it natively, else 'fp32'"
     device = default_device() if device is None else torch.device(device)
     if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'

@@ -69,7 +69,8 @@ class TensorImageDataset:
 
 class DecodeCategory(DisplayedTransform):
     "Decode a `TensorCategory` to its `Category` name in `vocab` (encodes nothing)"
-    def __init__(self, vocab): self.vocab = vocab
+    def __init__(self, vocab): # class names, in label order
+        self.vocab = vocab
     def decodes(self, o:TensorCategory): return Category(self.vocab[o])
 
 class TensorImageDL(TfmdDL):

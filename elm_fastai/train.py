@@ -63,7 +63,8 @@ def lt_scores(per_class, # accuracy of each class
     return out
 
 # %% ../nbs/05_train.ipynb #a05270a1
-def warmup_epochs(n_epoch:int) -> int:
+def warmup_epochs(n_epoch:int, # epochs of the whole schedule
+                 ) -> int:
     "LDAM-DRW's warm-up, 5 epochs of 200, scaled to `n_epoch`"
     return round(5 * n_epoch / 200)
 
@@ -139,7 +140,8 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
 # %% ../nbs/05_train.ipynb #84b6fa75
 _SCORES = ('acc', 'balanced_acc', 'many', 'medium', 'few')
 
-def summarize(runs:list) -> list:
+def summarize(runs:list, # results of `train_one`, several seeds of a method each
+             ) -> list:
     "Mean and std over seeds of each score, one row per run name (in order of first appearance)"
     rows = []
     for name in dict.fromkeys(r['name'] for r in runs):
@@ -243,7 +245,18 @@ def _parse_list(s, kind, conv=str):
     if not items: _fail(f'--{kind} is empty')
     return items
 
-def check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, arch, seeds, device):
+def check_args(dataset, # dataset name (`DATASETS`)
+               data_path, # dataset folder or archive, or None
+               imb_type, # 'exp' or 'step'
+               imb_ratio, # largest / smallest class count
+               loss, # comma-separated loss names (`LOSS_NAMES`)
+               epochs, # training epochs
+               bs, # batch size
+               lr, # peak learning rate
+               arch, # model name
+               seeds, # comma-separated seeds
+               device, # 'cpu', 'cuda', ... or None
+              ):
     "Parsed, checked arguments (losses, seeds, arch, device), or SystemExit with a one-line message"
     if dataset not in DATASETS: _fail(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)}")
     losses = _parse_list(loss, 'loss')
