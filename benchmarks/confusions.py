@@ -58,7 +58,7 @@ def main():
             if name == ref_name: continue
             md += [f'## Confusions that moved: {ref_name} → {name}', '',
                    f'The {a.moved} (true → predicted) pairs of wrong predictions whose count changed most.', '',
-                   f'| true → predicted | {a.reference} | {name} | change |', '|---|---|---|---|'] + moved_pairs(cm, ref, vocab, a.moved) + ['']
+                   f'| true → predicted | {a.reference} | {name.removesuffix(f"_seed{a.seed}")} | change |', '|---|---|---|---|'] + moved_pairs(cm, ref, vocab, a.moved) + ['']
     out = RESULTS / f'{tag}_confusions.md'
     out.write_text('\n'.join(md))
     print('\n'.join(md))

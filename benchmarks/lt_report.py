@@ -4,7 +4,7 @@ Runs are trained by `elm_fastai.train.run_groups`. A group is one `run_experimen
 exists is read instead of trained again, and an unfinished run goes on from its last epoch (`OUT/seedS/GROUP/runs/RUN/checkpoint.pth`),
 so an interrupted benchmark resumes when its command is run again, on this machine or on another.
 """
-import argparse, os, json, platform, sys, time, warnings
+import argparse, importlib, os, json, pickle, platform, sys, time, types, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,14 +12,27 @@ from fastai.learner import load_learner
 from fastai.interpret import ClassificationInterpretation
 from elm_fastai.train import run_groups, summarize, results_table   # run_groups: imported by the benchmark scripts from here
 
+class _RenamedUnpickler(pickle.Unpickler):
+    "Reads learners exported before a class moved between modules of the package (metrics out of `callbacks`; `data` split in commit 7865d36)"
+    def find_class(self, module, name):
+        if module.startswith('elm_fastai.') and not hasattr(importlib.import_module(module), name):
+            for sub in ('tensor_data', 'longtail', 'data', 'metrics', 'callbacks', 'learner', 'losses', 'models', 'precision', 'checkpoint'):
+                m = importlib.import_module(f'elm_fastai.{sub}')
+                if hasattr(m, name): return getattr(m, name)
+        return super().find_class(module, name)
+
+_renamed_pickle = types.ModuleType('renamed_pickle')
+_renamed_pickle.__dict__.update({k: getattr(pickle, k) for k in ('load', 'loads', 'dump', 'dumps', 'Pickler', 'HIGHEST_PROTOCOL')},
+                                Unpickler=_RenamedUnpickler)
+
 def test_confusion(pkl:Path, # a learner exported by `run_experiments`
                    dls): # the `DataLoaders` it was trained on (its test set is `dls.valid`)
     "Test-set confusion matrix (rows: true class, columns: predicted class) of an exported learner, by fastai's `ClassificationInterpretation`"
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        learn = load_learner(pkl)
+        learn = load_learner(pkl, pickle_module=_renamed_pickle)
     learn.dls = dls
-    return ClassificationInterpretation.from_learner(learn, dl=dls.valid).confusion_matrix()   # builds C×C×N: for benchmarks with few classes
+    with learn.no_bar(): return ClassificationInterpretation.from_learner(learn, dl=dls.valid).confusion_matrix()   # builds C×C×N: for benchmarks with few classes
 
 def benchmark_args(doc:str, # the script's docstring (its first line is the description)
                    seeds='0,1,2', epochs=8, arch='resnet8', # defaults of the script
