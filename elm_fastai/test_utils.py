@@ -19,7 +19,8 @@ from .tensor_data import TensorImageDataset, tensor_dls, CIFAR_STATS
 import elm_fastai.longtail   # the `DataLoaders.cls_num_list` property
 
 # %% auto #0
-__all__ = ['synth_lt', 'tiny_model', 'band_images', 'band_dls', 'write_image_folder', 'write_cifar_pickles']
+__all__ = ['CIFAR10_CLASSES', 'synth_lt', 'tiny_model', 'band_images', 'band_dls', 'write_image_folder', 'write_cifar_pickles',
+           'fake_cifar10']
 
 # %% ../nbs/03b_test_utils.ipynb #2347d7ea
 def synth_lt(counts=(60, 30, 12, 6), # training samples of each class
@@ -108,3 +109,14 @@ def write_cifar_pickles(root:Path, # the folder to create: `cifar-10-batches-py`
         for i in range(1, 6): dump(_batch(n_cls*n_per_cls//5), f'data_batch_{i}')
         dump(_batch(n_cls*n_test), 'test_batch'); dump({'label_names': names}, 'batches.meta')
     return names
+
+CIFAR10_CLASSES = 'airplane automobile bird cat deer dog frog horse ship truck'.split()
+
+def fake_cifar10(root:Path, # the folder to write (fastai's layout, as the shared CIFAR-10 copy)
+                 n_train:int=500, # training images per class
+                 n_test:int=10, # test images per class
+                ) -> Path:
+    "Random 32×32 JPEGs in CIFAR-10's folder layout, `root/{train,test}/<class>/NNNN.jpg` and `labels.txt`; returns `root`"
+    write_image_folder(root, CIFAR10_CLASSES, n_train, 'train'); write_image_folder(root, CIFAR10_CLASSES, n_test, 'test', seed=1)
+    (Path(root)/'labels.txt').write_text('\n'.join(CIFAR10_CLASSES))
+    return Path(root)
