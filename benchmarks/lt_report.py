@@ -63,9 +63,14 @@ def machine(device=None, threads=None) -> str:
     s = f'{platform.machine()}, {os.cpu_count()} CPU cores, {threads or torch.get_num_threads()} torch threads, torch {torch.__version__}'
     return s + (f', GPU {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '')
 
-def command_line(script:str) -> str:
-    "The command that reproduces this benchmark (without --report-only)"
-    return ' '.join(['python', script] + [o for o in sys.argv[1:] if o != '--report-only'])
+def command_line(script:str, argv=None) -> str:
+    "The command that reproduces the whole report: without --report-only, nor --only GROUPS (one process's share of it)"
+    args, keep = list(sys.argv[1:] if argv is None else argv), []
+    while args:
+        o = args.pop(0)
+        if o == '--only' and args: args.pop(0)
+        elif o != '--report-only' and not o.startswith('--only='): keep.append(o)
+    return ' '.join(['python', script] + keep)
 
 def best_table(runs:list) -> list:
     "Markdown lines: each run's best epoch by test top-1 (what LDAM-DRW's and ELM's code report), when the runs record it"

@@ -75,6 +75,7 @@ def seed_run(dls, # the `DataLoaders` the run trains on
     set_seed(seed, reproducible=True)
     dls.train.rng = random.Random(seed)   # fastai seeds a DataLoader's shuffling when it is built: reseed it per run
 
+# %% ../nbs/05_train.ipynb #98348651
 LOG_MODES = ('auto', 'bar', 'lines', 'quiet')
 
 def _epoch_line(learn, log):
@@ -97,6 +98,7 @@ def epoch_log(learn:Learner, # the learner about to fit
         with learn.no_bar(): yield
     finally: learn.logger = old
 
+# %% ../nbs/05_train.ipynb #cf101b1b
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSS_NAMES`
               drw:bool=True, # deferred re-weighting from 80 % of the epochs (for the losses it applies to)
@@ -173,6 +175,7 @@ def results_table(summary:list, # rows of `summarize`
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
+# %% ../nbs/05_train.ipynb #b7de5881
 @delegates(train_one, but=['loss', 'seed', 'loss_kw', 'run_dir', 'resume'])   # those are set per run here
 def run_experiments(dls, # long-tailed `DataLoaders`
                     losses=('elm',), # keys of `LOSS_NAMES`
@@ -280,6 +283,7 @@ def check_args(dataset, # dataset name (`DATASETS`)
         device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0))); torch.cuda.set_device(device)
     return losses, seeds, arch, device
 
+# %% ../nbs/05_train.ipynb #28334477
 def check_precision(precision:str|None, # --precision, or None for the device's default
                     device:torch.device, # the checked device
                    ) -> str:
