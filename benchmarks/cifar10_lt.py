@@ -49,7 +49,7 @@ def main():
         write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, '
                      f'{a.epochs} epochs: test accuracy (%)', command_line('benchmarks/cifar10_lt.py'), setup, runs, res,
                      dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups, **kw),
-                     [f'Per-class accuracy plots: `{tag}/seedS/GROUP/per_class_accuracy.png`; every run: `{tag}/results.json`.',
+                     [f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png` (and of each group: `{tag}/seedS/GROUP/`); every run: `{tag}/results.json`.',
                       f'Published top-1 on lossless CIFAR-10-LT (ResNet-32, 200 epochs; LDAM-DRW paper): {pub}. Indicative only: '
                       'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.'])
     run_groups(dls, train, out, a.report_only, None, **kw)

@@ -14,8 +14,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from elm_fastai.data import lt_dls
-from elm_fastai.metrics import plot_per_class_accuracy
-from elm_fastai.train import summarize
 from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion
 
 # group: (losses, drw, loss_kw), in the order they are trained (the most informative first)
@@ -64,12 +62,6 @@ def main():
             pkl = next(iter(sorted(p for d in (bench, out) for p in d.glob(f"seed{r['seed']}/*/{r['name']}_seed{r['seed']}.pkl"))), None)
             if pkl is not None: cms[key] = test_confusion(pkl, dls).tolist()
         cms_file.parent.mkdir(parents=True, exist_ok=True); cms_file.write_text(json.dumps(cms))
-        summary = summarize(runs)
-        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        ax = plot_per_class_accuracy({s['name']: np.array(s['per_class']) / 100 for s in summary}, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
-                                     figsize=(12, 4))
-        ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=7)
-        ax.figure.savefig(out / 'per_class_accuracy.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
         setup = [f'{NAMES[a.dataset]}-LT ρ = {a.imb_ratio:g}: {sum(res["cls_num_list"])} training images, per class {res["cls_num_list"]}; '
                  'balanced test set of 10,000.',
                  f'{a.arch} (cosine head for LDAM/ELM), {a.epochs} epochs, batch 128, SGD lr 0.1, LDAM-DRW-shaped schedule, DRW from 80 %; '

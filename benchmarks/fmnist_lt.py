@@ -33,7 +33,7 @@ def main():
         write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'Fashion-MNIST-LT, ρ = {a.imb_ratio:g}: test accuracy (%)',
                      command_line('benchmarks/fmnist_lt.py'), setup, runs, res,
                      dict(dataset='fmnist', imb_ratio=a.imb_ratio, seeds=seeds, **kw),
-                     [f'Per-class accuracy plots: `{tag}/seedS/GROUP/per_class_accuracy.png`; every run: `{tag}/results.json`.'])
+                     [f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png` (and of each group: `{tag}/seedS/GROUP/`); every run: `{tag}/results.json`.'])
     run_groups(dls, plan, out, a.report_only, report, **kw)
 
 if __name__ == '__main__': main()

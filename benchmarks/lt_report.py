@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from fastai.learner import load_learner
 from fastai.interpret import ClassificationInterpretation
+from elm_fastai.metrics import plot_per_class_accuracy
 from elm_fastai.train import run_groups, summarize, results_table   # run_groups: imported by the benchmark scripts from here
 
 class _RenamedUnpickler(pickle.Unpickler):
@@ -83,6 +84,14 @@ def best_table(runs:list) -> list:
               for r in runs]
     return lines + ['']
 
+def plot_summary(summary:list, res:dict, png:Path):
+    "One per-class accuracy plot of every row of `summary` (classes by name, sorted by training count)"
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    ax = plot_per_class_accuracy({s['name']: np.array(s['per_class']) / 100 for s in summary}, cls_num_list=res['cls_num_list'],
+                                 vocab=res['vocab'], figsize=(12, 4) if len(summary) > 3 else (9, 4))
+    ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=8)
+    ax.figure.savefig(png, dpi=110, bbox_inches='tight'); plt.close(ax.figure)
+
 def write_report(md_path:Path, # the markdown report
                  json_path:Path, # every run, the summary and the configuration
                  title:str, # first line of the report
@@ -94,6 +103,7 @@ def write_report(md_path:Path, # the markdown report
     threads = '/'.join(str(t) for t in sorted({r['torch_threads'] or torch.get_num_threads() for r in runs}))
     json_path.write_text(json.dumps(dict(config=config, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
                                          runs=runs, summary=summary), indent=1))
+    plot_summary(summary, res, json_path.parent / 'per_class_accuracy.png')
     md = [f'# {title}', '',
           f'Command: `{command}` ({time.strftime("%Y-%m-%d")}, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
           f'Machine: {machine(config.get("device"), threads)}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
@@ -101,7 +111,8 @@ def write_report(md_path:Path, # the markdown report
           'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',
           '| loss | seeds run | train minutes per run (mean) | seconds per epoch (median) |', '|---|---|---|---|']
     sec = lambda name: np.median([h['seconds'] for r in runs if r['name'] == name for h in r.get('history', [])] or [np.nan])
-    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} | {sec(r['name']):.1f} |" for r in summary]
+    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} | " + ('n/a (not recorded)' if np.isnan(sec(r['name'])) else f"{sec(r['name']):.1f}") + ' |'
+           for r in summary]
     md += ['', *notes]
     md_path.write_text('\n'.join(md) + '\n')
     print('\n'.join(md), flush=True)
