@@ -110,8 +110,9 @@ def write_report(md_path:Path, # the markdown report
           'Last epoch (what the trained model scores):', '', results_table(summary, res['vocab']), '', *best_table(runs),
           'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',
           '| loss | seeds run | train minutes per run (mean) | seconds per epoch (median) |', '|---|---|---|---|']
-    sec = lambda name: np.median([h['seconds'] for r in runs if r['name'] == name for h in r.get('history', [])] or [np.nan])
-    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} | " + ('n/a (not recorded)' if np.isnan(sec(r['name'])) else f"{sec(r['name']):.1f}") + ' |'
+    sec = {s['name']: np.median([h['seconds'] for r in runs if r['name'] == s['name'] for h in r.get('history', [])] or [np.nan])
+           for s in summary}   # median epoch time per row, nan where the runs recorded none
+    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} | " + ('n/a (not recorded)' if np.isnan(sec[r['name']]) else f"{sec[r['name']]:.1f}") + ' |'
            for r in summary]
     md += ['', *notes]
     md_path.write_text('\n'.join(md) + '\n')
