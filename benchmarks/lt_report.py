@@ -10,8 +10,7 @@ import numpy as np
 import torch
 from fastai.learner import load_learner
 from fastai.interpret import ClassificationInterpretation
-from elm_fastai.metrics import plot_per_class_accuracy
-from elm_fastai.train import run_groups, summarize, results_table   # run_groups: imported by the benchmark scripts from here
+from elm_fastai.train import run_groups, summarize, results_table, save_per_class_plot   # run_groups: imported by the benchmark scripts from here
 
 class _RenamedUnpickler(pickle.Unpickler):
     "Reads learners exported before a class moved between modules of the package (metrics out of `callbacks`; `data` split in commit 7865d36)"
@@ -59,9 +58,10 @@ def sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
 def machine(device=None, threads=None) -> str:
-    "Where a benchmark ran: processor, CPU cores, torch threads and version, and the GPU when `device` is one"
+    "Where a benchmark ran: processor, CPU cores, torch threads (default: this process's; 'not recorded' for old runs) and version, and the GPU when `device` is one"
     dev = torch.device(device if device is not None else 'cpu')
-    s = f'{platform.machine()}, {os.cpu_count()} CPU cores, {threads or torch.get_num_threads()} torch threads, torch {torch.__version__}'
+    t = 'torch threads not recorded' if threads == 'not recorded' else f'{threads or torch.get_num_threads()} torch threads'
+    s = f'{platform.machine()}, {os.cpu_count()} CPU cores, {t}, torch {torch.__version__}'
     return s + (f', GPU {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '')
 
 def command_line(script:str, argv=None) -> str:
@@ -84,14 +84,6 @@ def best_table(runs:list) -> list:
               for r in runs]
     return lines + ['']
 
-def plot_summary(summary:list, res:dict, png:Path):
-    "One per-class accuracy plot of every row of `summary` (classes by name, sorted by training count)"
-    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    ax = plot_per_class_accuracy({s['name']: np.array(s['per_class']) / 100 for s in summary}, cls_num_list=res['cls_num_list'],
-                                 vocab=res['vocab'], figsize=(12, 4) if len(summary) > 3 else (9, 4))
-    ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=8)
-    ax.figure.savefig(png, dpi=110, bbox_inches='tight'); plt.close(ax.figure)
-
 def write_report(md_path:Path, # the markdown report
                  json_path:Path, # every run, the summary and the configuration
                  title:str, # first line of the report
@@ -100,12 +92,13 @@ def write_report(md_path:Path, # the markdown report
                  runs:list, res:dict, config:dict,
                  notes:list=()): # lines after the tables
     summary = summarize(runs)
-    threads = '/'.join(str(t) for t in sorted({r['torch_threads'] or torch.get_num_threads() for r in runs}))
+    ts = {r['torch_threads'] for r in runs}   # None: a run from before the threads were recorded
+    threads = '/'.join(str(t) for t in sorted(ts - {None})) + (' (some runs: not recorded)' if None in ts else '') if ts - {None} else 'not recorded'
     json_path.write_text(json.dumps(dict(config=config, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
                                          runs=runs, summary=summary), indent=1))
-    plot_summary(summary, res, json_path.parent / 'per_class_accuracy.png')
+    save_per_class_plot(summary, res['cls_num_list'], res['vocab'], json_path.parent / 'per_class_accuracy.png')
     md = [f'# {title}', '',
-          f'Command: `{command}` ({time.strftime("%Y-%m-%d")}, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
+          f'Command: `{command}` (report written {time.strftime("%Y-%m-%d")}; {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
           f'Machine: {machine(config.get("device"), threads)}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
           'Last epoch (what the trained model scores):', '', results_table(summary, res['vocab']), '', *best_table(runs),
           'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',

@@ -31,8 +31,8 @@ from .learner import lt_learner
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log',
-           'train_one', 'summarize', 'results_table', 'run_experiments', 'run_groups', 'check_args', 'check_precision',
-           'drw_setting', 'elm_settings', 'elm_fastai_train']
+           'train_one', 'summarize', 'save_per_class_plot', 'results_table', 'run_experiments', 'run_groups',
+           'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -80,7 +80,7 @@ LOG_MODES = ('auto', 'bar', 'lines', 'quiet')
 
 def _epoch_line(learn, log):
     "One line for the row `log` of fastai's `Recorder`: epoch, losses, metrics and time"
-    if len(log) < 2: return   # an epoch skipped when resuming
+    if len(log) <= 1 + learn.recorder.add_time: return   # the epoch number (and time) only: an epoch skipped when resuming
     vals = [f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(learn.recorder.metric_names[1:], log[1:])]
     print(f'epoch {log[0] + 1}/{learn.n_epoch}: ' + ', '.join(vals), flush=True)
 
@@ -159,6 +159,18 @@ def summarize(runs:list, # results of `train_one`, several seeds of a method eac
 
 def _fmt(m, s, n): return 'n/a' if math.isnan(m) else (f'{m:.2f} ± {s:.2f}' if n > 1 else f'{m:.2f}')
 
+def save_per_class_plot(summary:list, # rows of `summarize`
+                        cls_num_list:list, # training images per class
+                        vocab:list, # class names
+                        png, # the image file to write
+                       ):
+    "Save one per-class accuracy plot of every row of `summary` (classes by name, sorted by training count) as `png`"
+    wide = len(summary) > 3
+    ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary}, cls_num_list=list(cls_num_list),
+                                 vocab=[str(v) for v in vocab], figsize=(12, 4) if wide else (9, 4))
+    if wide: ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=8)   # beside the axes, right of the count axis
+    ax.figure.savefig(png, dpi=110, bbox_inches='tight'); plt.close(ax.figure)
+
 def results_table(summary:list, # rows of `summarize`
                   vocab=None, # class names, for the per-class columns
                   max_classes:int=20, # show per-class columns up to this many classes
@@ -213,9 +225,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
     if not is_main(): return results
     (out / 'results.json').write_text(json.dumps(results, indent=1))
-    ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary},
-                                 cls_num_list=list(dls.cls_num_list), vocab=[str(v) for v in dls.vocab])
-    ax.figure.savefig(out / 'per_class_accuracy.png', dpi=120, bbox_inches='tight'); plt.close(ax.figure)
+    save_per_class_plot(summary, results['cls_num_list'], results['vocab'], out / 'per_class_accuracy.png')
     return results
 
 # %% ../nbs/05_train.ipynb #34c5e248
