@@ -92,8 +92,9 @@ def write_report(md_path:Path, # the markdown report
                  runs:list, res:dict, config:dict,
                  notes:list=()): # lines after the tables
     summary = summarize(runs)
-    ts = {r['torch_threads'] for r in runs}   # None: a run from before the threads were recorded
-    threads = '/'.join(str(t) for t in sorted(ts - {None})) + (' (some runs: not recorded)' if None in ts else '') if ts - {None} else 'not recorded'
+    ts = [r['torch_threads'] for r in runs]   # None: a run from before the threads were recorded
+    known = '/'.join(str(t) for t in sorted(set(ts) - {None}))
+    threads = 'not recorded' if not known else known + (' (some runs: not recorded)' if None in ts else '')
     json_path.write_text(json.dumps(dict(config=config, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
                                          runs=runs, summary=summary), indent=1))
     save_per_class_plot(summary, res['cls_num_list'], res['vocab'], json_path.parent / 'per_class_accuracy.png')
