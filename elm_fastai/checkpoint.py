@@ -1,4 +1,4 @@
-"""Runs that outlive one sitting: a checkpoint after every epoch (model, optimiser, epoch, RNG states), resume from the last complete epoch with the same result, and the per-epoch history of a run with its plot.
+"""Runs that outlive one sitting: a checkpoint after every epoch (model, optimiser, epoch, RNG states), resume from the last complete epoch with the same result, the per-epoch history of a run with its plot, and a heap that does not grow from epoch to epoch.
 
 Docs: https://elm-fastai.github.io/elm-fastai/checkpoint.html.md"""
 
@@ -18,7 +18,7 @@ from .models import model_device
 from .callbacks import weight_holder
 
 # %% auto #0
-__all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'Checkpoint', 'plot_history']
+__all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'Checkpoint', 'plot_history', 'trim_heap', 'TrimHeap']
 
 # %% ../nbs/04b_checkpoint.ipynb #9927f9d5
 def rng_states(dls=None, # the `DataLoaders` whose shuffling generator is saved too
@@ -160,3 +160,19 @@ def plot_history(history:list, # rows of `EpochHistory.history` (or of a run's `
     if title: ax.set_title(title)
     ax.legend(loc='upper left', bbox_to_anchor=(1.01, 1), fontsize='small', frameon=False)
     return ax
+
+# %% ../nbs/04b_checkpoint.ipynb #61795078
+import ctypes
+try: _malloc_trim = getattr(ctypes.CDLL(None), 'malloc_trim', None)   # glibc only
+except (OSError, TypeError): _malloc_trim = None   # no C library to open by name (Windows)
+
+def trim_heap() -> bool:
+    "Hand the memory freed inside the C heap back to the system (glibc's `malloc_trim(0)`); False where the C library has no `malloc_trim`"
+    if _malloc_trim is None: return False
+    _malloc_trim(0)
+    return True
+
+class TrimHeap(Callback):
+    "Call `trim_heap` after every epoch, so that the resident memory of a long run stays flat"
+    order = Recorder.order + 2   # after `EpochHistory` and `Checkpoint`
+    def after_epoch(self): trim_heap()

@@ -20,6 +20,7 @@ from .models import make_model
 from .precision import PRECISIONS
 from .callbacks import DRW, LogitRangeWarning
 from .metrics import lt_metrics
+from .checkpoint import TrimHeap
 
 # %% auto #0
 __all__ = ['lt_learner']
@@ -57,7 +58,7 @@ def lt_learner(
     loss_func = lt_loss(loss, cls_num_list, **(loss_kwargs or {})) if isinstance(loss, str) else loss
     if normed is None: normed = wants_cosine_head(loss_func)
     model = make_model(arch, len(cls_num_list), bool(normed), n_in)
-    cbs = L(LogitRangeWarning()) + L(cbs)
+    cbs = L(LogitRangeWarning(), TrimHeap()) + L(cbs)
     if drw and uses_drw(loss_func): cbs = L(DRW(drw_start, beta, cls_num_list)) + cbs
     learn = Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
                     metrics=lt_metrics(cls_num_list) if metrics is None else metrics, cbs=cbs, **kwargs)
