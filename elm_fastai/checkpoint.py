@@ -173,6 +173,11 @@ def trim_heap() -> bool:
     return True
 
 class TrimHeap(Callback):
-    "Call `trim_heap` after every epoch, so that the resident memory of a long run stays flat"
+    "Call `trim_heap` after every `every` epochs, so that the resident memory of a long run stays flat"
     order = Recorder.order + 2   # after `EpochHistory` and `Checkpoint`
-    def after_epoch(self): trim_heap()
+    def __init__(self, every:int=1): # trim after every `every` epochs
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every={every!r}: give a whole number of epochs >= 1")
+        store_attr()
+    def after_epoch(self):
+        if (self.epoch + 1) % self.every == 0: trim_heap()
