@@ -16,6 +16,7 @@ from .metrics import PerClassAccuracy
 from .distributed import all_rng_states, is_main, plain_dl
 from .models import model_device
 from .callbacks import weight_holder
+from .checks import check_int
 
 # %% auto #0
 __all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'Checkpoint', 'plot_history', 'trim_heap', 'TrimHeap']
@@ -176,8 +177,6 @@ class TrimHeap(Callback):
     "Call `trim_heap` after every `every` epochs, so that the resident memory of a long run stays flat"
     order = Recorder.order + 2   # after `EpochHistory` and `Checkpoint`
     def __init__(self, every:int=1): # trim after every `every` epochs
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every={every!r}: give a whole number of epochs >= 1")
-        store_attr()
+        self.every = check_int('every', every)
     def after_epoch(self):
         if (self.epoch + 1) % self.every == 0: trim_heap()
