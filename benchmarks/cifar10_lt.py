@@ -17,16 +17,28 @@ from lt_report import benchmark_args, run_groups, command_line, write_report
 # group: (losses, DRW, loss settings); each group is one folder of runs
 GROUPS = {'ce': (['ce'], False, None), 'ldam_drw': (['ldam'], True, None), 'elm': (['elm'], False, None),
           'elm_drw': (['elm'], True, None), 'elm_drw_lam0.5': (['elm'], True, dict(lam=0.5)),
-          'margin_drw': (['elm', 'ldam'], True, None)}   # margin_drw: ELM-DRW and LDAM-DRW in one group (the shortened benchmark)
-PROTOCOL = 'ce,ldam_drw,elm,elm_drw,elm_drw_lam0.5'
+          'margin_drw': (['elm', 'ldam'], True, None),   # margin_drw: ELM-DRW and LDAM-DRW in one group (the shortened benchmark)
+          'la': (['la'], False, None), 'bs': (['bsoftmax'], False, None), 'vs': (['vs'], False, None)}   # without DRW, as their papers
+PROTOCOL = 'ce,ldam_drw,elm,elm_drw,elm_drw_lam0.5,la,bs,vs'
 PUBLISHED = {100: 'CE 70.36, LDAM-DRW 77.03', 10: 'CE 86.39, LDAM-DRW 88.16'}   # LDAM-DRW paper, Table 2, top-1 (%)
+PUBLISHED_OTHER = {100: 'Other published numbers, each under its own schedule: the DDC repository\'s table (ResNet-32, 200 epochs, best epoch): '
+                        'LDAM-DRW 77.97 ± 0.17, VS 80.29 ± 0.23; logit adjustment\'s README: 77.9 after about 1,240 epochs.'}
+PAIRS = [('ELM-DRW', 'LDAM-DRW'), ('ELM-DRW', ['LA', 'BalancedSoftmax', 'VS']), ('ELM', 'LDAM-DRW')]   # a − b in the report; a list: its best
+
+def eval_line(runs) -> str:
+    "Which runs evaluated the test set less often than every epoch (`--eval-every`)"
+    sparse = sorted({f"{r['name']} seed {r['seed']} (K = {r['eval_every']})" for r in runs if r.get('eval_every', 1) != 1})
+    if not sparse: return 'Every run evaluated the test set after every epoch.'
+    return ('Evaluated every K epochs before the switch at 80 % and after every epoch from it on (`--eval-every K`; the training '
+            'and the last epoch are the same as with K = 1): ' + ', '.join(sparse) + '; every other run after every epoch.')
 
 def main():
     a = benchmark_args(__doc__, seeds='0', epochs=200, arch='resnet32', precision=None,
                        **{'--device': dict(default=None, help='cpu, cuda, … (default: a GPU if there is one)'),
                           '--data-path': dict(default=None, help='CIFAR-10 archive or folder (default: ../shared/data/cifar10_jpg.tgz, else a download)'),
                           '--groups': dict(default=PROTOCOL, help=f'comma-separated groups of {", ".join(GROUPS)} (default: {PROTOCOL})'),
-                          '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones')})
+                          '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones'),
+                          '--eval-every': dict(type=int, default=1, help='evaluate every K epochs before the DRW switch at 80 %%, every epoch from it on (default 1)')})
     groups = a.groups.split(',')
     bad = [g for g in groups + (a.only.split(',') if a.only else []) if g not in GROUPS]
     if bad: raise SystemExit(f'unknown group {bad[0]!r}: use {", ".join(GROUPS)}')
@@ -34,6 +46,7 @@ def main():
     out = Path(a.out) / tag
     dls = lt_dls('cifar10', a.data_path, imb_ratio=a.imb_ratio, device=a.device, drop_last=False)
     kw = dict(epochs=a.epochs, arch=a.arch, n_in=3, lr=0.1, precision=a.precision)
+    if a.eval_every != 1: kw['eval_every'] = a.eval_every   # recorded per run (scores: eval_every); the training is the same
     plan = [(seed, GROUPS[g][0], GROUPS[g][1], g, GROUPS[g][2]) for seed in a.seed_list for g in groups]
     train = [p for p in plan if a.only is None or p[3] in a.only.split(',')]
 
@@ -43,15 +56,18 @@ def main():
                  'test set: 10,000 (balanced), JPEG copy of CIFAR-10 (lossy).',
                  f'{a.arch} (cosine head for LDAM/ELM, linear otherwise), {a.epochs} epochs, batch 128, SGD lr 0.1, '
                  f'precision {", ".join(sorted({str(r.get("precision", "fp32 (not recorded)")) for r in runs}))}, '
-                 f'mean ± std over the seeds each row ran (planned: {a.seed_list}, finished for some method: {done}). '
-                 'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).']
+                 f'mean ± sample std (ddof = 1) over the seeds each row ran (planned: {a.seed_list}, finished for some method: {done}). '
+                 'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).',
+                 'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
         write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, '
                      f'{a.epochs} epochs: test accuracy (%)', command_line('benchmarks/cifar10_lt.py'), setup, runs, res,
                      dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups, **kw),
                      [f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png` (and of each group: `{tag}/seedS/GROUP/`); every run: `{tag}/results.json`.',
                       f'Published top-1 on lossless CIFAR-10-LT (ResNet-32, 200 epochs; LDAM-DRW paper): {pub}. Indicative only: '
-                      'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.'])
+                      'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.',
+                      *([PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
+                     pairs=PAIRS, logits_out=out)
     run_groups(dls, train, out, a.report_only, None, **kw)
     runs, res = run_groups(dls, plan, out, True, **kw)   # every finished group, whichever process trained it
     if runs: report(runs, res)

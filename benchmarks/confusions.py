@@ -1,18 +1,19 @@
-"""Where the test images of each class go, and which confusions moved between methods, for exported learners.
+"""Where the test images of each class go, and which confusions moved between methods, from the runs' saved test logits.
 
     python benchmarks/confusions.py [--dataset fmnist|cifar10] [--imb-ratio 100] [--seed 0] [--top 3]
                                     [--folder TAG] [--reference LDAM-DRW]
 
-Loads `benchmarks/results/TAG/seedS/*/*.pkl` (TAG: `fmnist_lt_rRATIO` of `fmnist_lt.py`, or
-`cifar10_lt_rRATIO_resnet32_e200` of `cifar10_lt.py`), predicts the test set, and writes `benchmarks/results/TAG_confusions.md`:
+Reads `benchmarks/results/TAG/seedS/*/runs/*/test_logits.npz` (TAG: `fmnist_lt_rRATIO` of `fmnist_lt.py`, or
+`cifar10_lt_rRATIO_resnet32_e200` of `cifar10_lt.py`), committed files that every run writes, so it works from a fresh
+clone; a run finished before the logits were saved gets them from its exported learner with
+`python benchmarks/backfill_logits.py TAG` on the machine that trained it. Writes `benchmarks/results/TAG_confusions.md`:
 for each method, each class's most frequent predictions; then, for each method against the reference run, the
 (true class, predicted class) pairs whose count changed most.
 """
-import argparse
+import argparse, json
 from pathlib import Path
 import torch
-from elm_fastai.data import lt_dls
-from lt_report import test_confusion
+from elm_fastai.predictions import load_test_logits, confusion_counts
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 
@@ -37,19 +38,24 @@ def main():
     a = p.parse_args()
     tag = a.folder or (f'fmnist_lt_r{a.imb_ratio:g}' if a.dataset == 'fmnist' else f'cifar10_lt_r{a.imb_ratio:g}_resnet32_e200')
     root = RESULTS / tag / f'seed{a.seed}'
-    dls = lt_dls(a.dataset, imb_ratio=a.imb_ratio, device='cpu', bs=256)
-    vocab, C, n_test = list(dls.vocab), len(dls.vocab), len(dls.valid_ds) // len(dls.vocab)
+    files = sorted(root.glob('*/runs/*/test_logits.npz'))
+    if not files: raise SystemExit(f'no saved test logits (runs/*/test_logits.npz) in {root}/*/: run the benchmark, or '
+                                   f'benchmarks/backfill_logits.py {tag} where its exported learners are')
+    saved = {f.parent.name: load_test_logits(f) for f in files}
+    counts = json.loads((files[0].parents[2] / 'results.json').read_text())['cls_num_list']
+    vocab = saved[files[0].parent.name]['vocab']
+    C = len(vocab)
+    n_test = len(saved[files[0].parent.name]['targets']) // C
     md = [f'# {tag}, seed {a.seed}: where each class\'s {n_test:,} test images go', '',
           f'Command: `python benchmarks/confusions.py --dataset {a.dataset} --imb-ratio {a.imb_ratio:g} --seed {a.seed}'
-          + (f' --folder {a.folder}' if a.folder else '') + f'` (exported learners in `{tag}/seed{a.seed}`). '
-          f'Training images per class: {list(dls.cls_num_list)}.', '']
-    cms = {pkl.stem: torch.as_tensor(test_confusion(pkl, dls)) for pkl in sorted(root.glob('*/*.pkl'))}
-    if not cms: raise SystemExit(f'no exported learner (*.pkl) in {root}/*/: run the benchmark first')
+          + (f' --folder {a.folder}' if a.folder else '') + f'` (saved test logits in `{tag}/seed{a.seed}/*/runs/*/`). '
+          f'Training images per class: {counts}.', '']
+    cms = {name: torch.as_tensor(confusion_counts(s['logits'], s['targets'])) for name, s in saved.items()}
     for name, cm in cms.items():
         md += [f'## {name}', '', f'| true class (training images) | predicted as (test images of {n_test:,}) |', '|---|---|']
         for c in range(C):
             top = cm[c].argsort(descending=True)[:a.top]
-            md.append(f'| {vocab[c]} ({dls.cls_num_list[c]}) | ' + ', '.join(f'{vocab[int(k)]} {int(cm[c, k])}' for k in top) + ' |')
+            md.append(f'| {vocab[c]} ({counts[c]}) | ' + ', '.join(f'{vocab[int(k)]} {int(cm[c, k])}' for k in top) + ' |')
         md.append('')
     ref_name = f'{a.reference}_seed{a.seed}'
     if ref_name in cms:

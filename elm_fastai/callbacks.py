@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/callbacks.html.md"""
 
 # %% ../nbs/04_callbacks.ipynb #dfa18032
 from __future__ import annotations
-import numbers, warnings
+import math, numbers, warnings
 from functools import partial
 import numpy as np
 import torch
@@ -21,13 +21,16 @@ from .models import model_device
 from .distributed import plain_dl
 
 # %% auto #0
-__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'balanced_idxs', 'DRS', 'ldam_schedule', 'LogitRangeWarning']
+__all__ = ['weight_holder', 'get_cls_num_list', 'DRW', 'balanced_idxs', 'DRS', 'ldam_schedule', 'EvalEvery', 'StopOnDivergence',
+           'LogitRangeWarning']
 
 # %% ../nbs/04_callbacks.ipynb #609f77c9
 def weight_holder(loss, # a loss function, possibly wrapped by fastai (`CrossEntropyLossFlat`)
                   required:bool=True, # raise if `loss` has no class weight (else return None)
                  ) -> object:
-    "The object whose `weight` `loss` uses: `loss.func` for fastai's `BaseLoss` wrappers, else `loss`"
+    "The object whose `weight` `loss` uses: `loss.func` for fastai's `BaseLoss` wrappers, the wrapped loss under `MixUp`/`CutMix`, else `loss`"
+    mix = getattr(loss, '__self__', None)   # fastai's MixUp and CutMix train with their own `lf` method around the loss
+    if mix is not None and hasattr(mix, 'old_lf'): loss = mix.old_lf
     holder = loss.func if isinstance(loss, BaseLoss) else loss
     if not hasattr(holder, 'weight'):
         if not required: return None
@@ -213,6 +216,52 @@ def fit_ldam(self:Learner,
     lr = np.array([h['lr'] for h in self.opt.hypers])
     sched = ldam_schedule(n_epoch, lr, warmup, milestones, decays)
     self.fit(n_epoch, cbs=L(ParamScheduler({'lr': sched})) + L(cbs), wd=wd, reset_opt=reset_opt, start_epoch=start_epoch)
+
+# %% ../nbs/04_callbacks.ipynb #09c45464
+class EvalEvery(Callback):
+    "Run the validation pass of a fit only every `every` epochs before `dense_from`, after every epoch from it on, and after the last"
+    order = Recorder.order + 1   # after the `Recorder` has reset its metrics, so a skipped epoch records none (not stale ones)
+    def __init__(self,
+        every:int=5, # evaluate after epochs every, 2·every, ... before `dense_from`
+        dense_from:int|float=0.8, # first epoch evaluated after every epoch (or a fraction of the epochs: 0.8, the DRW switch)
+    ):
+        if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
+            raise ValueError(f"every={every!r}: evaluate every 1 or more epochs (an integer; 1 evaluates every epoch)")
+        _resolve_epoch(dense_from, 1)
+        store_attr()
+        self.evaluated, self._after_train = True, False
+
+    def evaluates(self, epoch:int, n_epoch:int) -> bool:
+        "Whether the validation pass runs after `epoch` (from 0) of a fit of `n_epoch` epochs"
+        return (epoch + 1) % self.every == 0 or epoch >= _resolve_epoch(self.dense_from, n_epoch) or epoch == n_epoch - 1
+
+    def before_epoch(self): self.evaluated, self._rng = True, None
+    def after_train(self): self._after_train = True   # a fit's training pass; `get_preds` and `validate` have none
+    def before_validate(self):
+        from elm_fastai.checkpoint import rng_states   # here: checkpoint imports this module
+        after_train, self._after_train = self._after_train, False
+        if not after_train: return
+        if not self.evaluates(self.epoch, self.n_epoch):
+            self.evaluated = False
+            raise CancelValidException()
+        self._rng = rng_states()   # the validation pass may draw (a DataLoader iterator takes a seed): keep training's draws as they were
+    def after_validate(self):
+        from elm_fastai.checkpoint import set_rng_states
+        if self._rng is not None: set_rng_states(self._rng); self._rng = None
+
+
+# %% ../nbs/04_callbacks.ipynb #08f27cce
+class StopOnDivergence(Callback):
+    "Stop the fit at the end of an epoch whose training or validation loss is not finite; `diverged` is that epoch (None: fine)"
+    order = Recorder.order + 2   # after `EpochHistory` and `Checkpoint`, which record the epoch
+    def __init__(self): self.diverged, self.reason = None, None   # one callback per run: it does not reset
+    def after_epoch(self):
+        names = [n for n in self.recorder.metric_names[1:] if n != 'time'][:2]   # train_loss, valid_loss (the latter absent when skipped)
+        bad = {n: v for n, v in zip(names, self.recorder.final_record) if isinstance(v, float) and not math.isfinite(v)}
+        if bad:
+            self.diverged, self.reason = self.epoch, ', '.join(f'{n} {v}' for n, v in bad.items())
+            raise CancelFitException()
+
 
 # %% ../nbs/04_callbacks.ipynb #bf473dda
 class LogitRangeWarning(Callback):

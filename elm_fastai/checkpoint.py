@@ -67,9 +67,11 @@ class EpochHistory(Callback):
         rec = self.recorder
         names = [n for n in rec.metric_names[1:] if n != 'time']
         row = dict(epoch=self.epoch, train_loss=_num(maybe_gather(self.loss_sum / self.n)) if self.n else None)   # mean over the ranks
-        row.update({n: _num(v) for n, v in zip(names, rec.final_record) if n != 'train_loss'})
-        pc = first(m for m in self.learn.metrics if isinstance(m, PerClassAccuracy))
-        row['per_class'] = None if pc is None or pc.per_class is None else pc.per_class.tolist()
+        if getattr(getattr(self.learn, 'eval_every', None), 'evaluated', True):
+            row.update({n: _num(v) for n, v in zip(names, rec.final_record) if n != 'train_loss'})
+            pc = first(m for m in self.learn.metrics if isinstance(m, PerClassAccuracy))
+            row['per_class'] = None if pc is None or pc.per_class is None else pc.per_class.tolist()
+        else: row.update({n: None for n in names if n != 'train_loss'}, per_class=None)   # a validation pass `EvalEvery` skipped
         row['lr'] = float(self.opt.hypers[-1]['lr'])
         w = getattr(weight_holder(self.learn.loss_func, required=False), 'weight', None)
         row['drw'] = isinstance(w, Tensor)
@@ -140,7 +142,11 @@ def plot_history(history:list, # rows of `EpochHistory.history` (or of a run's `
                 ):
     "Balanced accuracy and head/tail per-class accuracy (%) over the epochs, with the start of `DRW` marked"
     if not history: raise ValueError("the history is empty: there is no epoch to plot")
+    drw = [h['epoch'] + 1 for h in history if h.get('drw')]
+    all_drw = all(h.get('drw') for h in history)
     if ax is None: _, ax = plt.subplots(figsize=figsize)
+    history = [h for h in history if h.get('balanced_acc') is not None]   # the evaluated epochs (`EvalEvery` skips some)
+    if not history: raise ValueError('no epoch of the history was evaluated: there is nothing to plot')
     ep = np.array([h['epoch'] for h in history]) + 1
     pcs = [h.get('per_class') for h in history]
     if cls_num_list is not None and all(p is not None for p in pcs):
@@ -155,8 +161,7 @@ def plot_history(history:list, # rows of `EpochHistory.history` (or of a run's `
         ax.plot(ep, pc[:, order[0]], color='tab:blue', label=f'head: {names[order[0]]} ({counts[order[0]]})')
         ax.plot(ep, pc[:, order[-1]], color='tab:red', label=f'tail: {names[order[-1]]} ({counts[order[-1]]})')
     ax.plot(ep, [100 * h['balanced_acc'] for h in history], 'k', lw=2, label='balanced accuracy')
-    drw = [h['epoch'] + 1 for h in history if h.get('drw')]
-    if drw and not all(h.get('drw') for h in history): ax.axvline(drw[0] - 0.5, color='grey', ls='--', label=f'DRW from epoch {drw[0]}')
+    if drw and not all_drw: ax.axvline(drw[0] - 0.5, color='grey', ls='--', label=f'DRW from epoch {drw[0]}')
     ax.set(xlabel='epoch', ylabel='test accuracy (%)', ylim=(0, 100), xlim=(ep[0] - 0.5, ep[-1] + 0.5))
     if title: ax.set_title(title)
     ax.legend(loc='upper left', bbox_to_anchor=(1.01, 1), fontsize='small', frameon=False)

@@ -6,20 +6,32 @@ Docs: https://elm-fastai.github.io/elm-fastai/distributed.html.md"""
 
 # %% ../nbs/04c_distributed.ipynb #44f98c2d
 from __future__ import annotations
+import sys
 from contextlib import contextmanager, nullcontext
 import torch
 import torch.distributed as dist
 from fastai.basics import *
-from fastai.distributed import DistributedDL
 from fastai.callback.progress import ProgressCallback
 
+
 # %% auto #0
-__all__ = ['plain_dl', 'is_distributed', 'is_main', 'all_rng_states', 'end_distributed', 'distributed_ctx']
+__all__ = ['DISTRIBUTED_EXTRA', 'fastai_distributed', 'plain_dl', 'is_distributed', 'is_main', 'all_rng_states',
+           'end_distributed', 'distributed_ctx']
 
 # %% ../nbs/04c_distributed.ipynb #806d0e3c
-@patch
-def _broadcast(self:DistributedDL, t, rank):
-    "Broadcast the list `t` from `rank`: on the GPU for NCCL, on the CPU for gloo"
+DISTRIBUTED_EXTRA = 'pip install "elm-fastai[distributed]"'
+
+def fastai_distributed():
+    "fastai's `distributed` module, with `DistributedDL` patched for gloo; ImportError in one line when `accelerate` is missing"
+    try: import fastai.distributed as fd
+    except (ImportError, NameError) as e:   # fastai 2.8 raises NameError ('Accelerator' is not defined) without accelerate
+        raise ImportError(f"training on several processes needs the accelerate package ({type(e).__name__}: {e}): {DISTRIBUTED_EXTRA}") from None
+    if not getattr(fd.DistributedDL, '_gloo_broadcast', False):
+        fd.DistributedDL._broadcast, fd.DistributedDL._gloo_broadcast = _broadcast, True
+    return fd
+
+def _broadcast(self, t, rank):
+    "Broadcast the list `t` from `rank`: on the GPU for NCCL, on the CPU for gloo (replaces `DistributedDL._broadcast`)"
     t = torch.LongTensor(t)
     if dist.get_backend() == 'nccl': t = t.cuda()
     dist.broadcast(t, rank)
@@ -27,7 +39,8 @@ def _broadcast(self:DistributedDL, t, rank):
 
 def plain_dl(dl): # a `DataLoader`, or fastai's `DistributedDL` around one
     "The `DataLoader` inside fastai's `DistributedDL` (or `dl` itself)"
-    return dl.dl if isinstance(dl, DistributedDL) else dl
+    fd = sys.modules.get('fastai.distributed')   # not imported: `dl` cannot be a `DistributedDL`
+    return dl.dl if fd is not None and isinstance(dl, getattr(fd, 'DistributedDL', ())) else dl
 
 def is_distributed() -> bool:
     "Whether this process is one of several (`torchrun`, `accelerate launch`: `WORLD_SIZE` > 1)"
@@ -53,9 +66,11 @@ def end_distributed():
 def distributed_ctx(learn:Learner): # the learner about to fit
     "fastai's `distrib_ctx` when this process is one of several, without `SyncBatchNorm` (per-rank statistics, as LDAM-DRW's `DataParallel`); else nothing"
     if not is_distributed(): yield learn; return
+    fastai_distributed()
     cpu = one_param(learn.model).device.type == 'cpu' and getattr(learn.dls, 'device', torch.device('cpu')).type == 'cpu'
     had_bar = hasattr(learn, 'progress')
     try:
         with learn.distrib_ctx(sync_bn=False, cpu=cpu): yield learn
     finally:   # fastai's `detach_distributed` gives ranks > 0 a progress bar, even where there was none
         if not had_bar and hasattr(learn, 'progress'): learn.remove_cb(ProgressCallback)
+

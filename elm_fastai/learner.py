@@ -21,16 +21,19 @@ from .precision import PRECISIONS
 from .callbacks import DRW, LogitRangeWarning
 from .metrics import lt_metrics
 from .checkpoint import TrimHeap
+from fastai.callback.mixup import MixUp, CutMix
 
 # %% auto #0
-__all__ = ['lt_learner']
+__all__ = ['MIXES', 'lt_learner']
 
 # %% ../nbs/04e_learner.ipynb #2fa7c969
+MIXES = dict(mixup=MixUp, cutmix=CutMix)   # --mix: fastai's callbacks, with their default alpha
+
 @delegates(Learner)
 def lt_learner(
     dls:DataLoaders, # data; `dls.cls_num_list` holds the training images per class
     arch='resnet32', # a name ('resnet32', 'resnet8', 'resnet18', ...), a model (used as is), or a function called with `num_classes=` (`make_model`)
-    loss='elm', # a loss name (`LOSS_NAMES`: ce, focal, cb, ldam, elm, bsoftmax, la) or a loss object
+    loss='elm', # a loss name (`LOSS_NAMES`: ce, focal, cb, ldam, elm, bsoftmax, la, vs) or a loss object
     drw:bool=True, # add `DRW` where it applies (`uses_drw`: not to balanced softmax, LA and CB, which correct for the counts themselves)
     drw_start:int|float=0.8, # `DRW`'s `start_epoch`: an epoch or a fraction of the epochs
     beta:float=0.9999, # `DRW`'s effective-number β
@@ -43,6 +46,7 @@ def lt_learner(
     lr:float=0.1, # peak learning rate
     wd:float=2e-4, # weight decay
     wd_bn_bias:bool=True, # decay BatchNorm and bias parameters too, as PyTorch's SGD
+    mix:str|None=None, # 'mixup' or 'cutmix' (`MIXES`: fastai's `MixUp`, `CutMix`), None for neither
     cbs=None, # extra callbacks
     precision:str|None=None, # 'fp32', 'bf16' or 'fp16' (`Learner.to_precision`); default: bf16 where the device computes it natively
     **kwargs, # passed to `Learner`
@@ -50,6 +54,7 @@ def lt_learner(
     "A `Learner` for long-tailed classification with the defaults of LDAM-DRW and ELM"
     if precision is not None and precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}, or None for the device's default")
+    if mix is not None and mix not in MIXES: raise ValueError(f"unknown mix {mix!r}: use one of {', '.join(MIXES)}, or None")
     cls_num_list = count_list(dls.cls_num_list if cls_num_list is None else cls_num_list)
     c = getattr(dls, 'c', None)
     if isinstance(c, int) and c != len(cls_num_list):
@@ -58,7 +63,7 @@ def lt_learner(
     loss_func = lt_loss(loss, cls_num_list, **(loss_kwargs or {})) if isinstance(loss, str) else loss
     if normed is None: normed = wants_cosine_head(loss_func)
     model = make_model(arch, len(cls_num_list), bool(normed), n_in)
-    cbs = L(LogitRangeWarning(), TrimHeap()) + L(cbs)
+    cbs = L(LogitRangeWarning(), TrimHeap()) + L(MIXES[mix]() if mix else None) + L(cbs)
     if drw and uses_drw(loss_func): cbs = L(DRW(drw_start, beta, cls_num_list)) + cbs
     learn = Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
                     metrics=lt_metrics(cls_num_list) if metrics is None else metrics, cbs=cbs, **kwargs)

@@ -1,4 +1,4 @@
-"""LDAM, ELM and the long-tailed baselines (balanced softmax, logit adjustment, class-balanced weights) as fastai loss functions.
+"""LDAM, ELM and the long-tailed baselines (balanced softmax, logit adjustment, vector scaling, class-balanced weights) as fastai loss functions.
 
 Docs: https://elm-fastai.github.io/elm-fastai/losses.html.md"""
 
@@ -17,8 +17,9 @@ from .margins import check_cls_num_list, count_list, ldam_margins, max_others
 from .checks import check_number, check_logits_target
 
 # %% auto #0
-__all__ = ['LOSS_NAMES', 'AdjustedCELoss', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss',
-           'class_balanced_weights', 'ClassBalancedLoss', 'lt_loss', 'wants_cosine_head', 'uses_drw']
+__all__ = ['LOSS_NAMES', 'AdjustedCELoss', 'NonFiniteLossError', 'LDAMLoss', 'ELMLoss', 'LogitAdjustedLoss',
+           'BalancedSoftmaxLoss', 'VSLoss', 'class_balanced_weights', 'ClassBalancedLoss', 'lt_loss',
+           'wants_cosine_head', 'uses_drw']
 
 # %% ../nbs/01_losses.ipynb #cfba459a
 _REDUCTIONS = ('mean', 'sum', 'none')
@@ -30,6 +31,7 @@ def _as_plain(t:Tensor) -> Tensor:
 class AdjustedCELoss(nn.Module):
     "Cross entropy on logits adjusted by `adjust(logits, target)`: the base of the losses here"
     cosine_head, drw = False, True   # what a learner gives it: a cosine head? deferred re-weighting? (`lt_learner`)
+    y_int = True   # integer targets: fastai's MixUp and CutMix apply the loss to both targets of a mixed batch
     def __init__(self,
                  cls_num_list, # number of training images of each class
                  weight=None, # per-class loss weight (C,), None for uniform
@@ -121,21 +123,24 @@ def _check(self:AdjustedCELoss, logits, target):
     return logits, target
 
 # %% ../nbs/01_losses.ipynb #29d6508c
+class NonFiniteLossError(ValueError):
+    "A loss came out NaN or infinite: the run diverged (or its input is bad); the message says which"
+
 @patch
 def _not_finite(self:AdjustedCELoss, logits, target, out):
-    "Raise a `ValueError` saying why the loss `out` is not finite (only runs when it is not: costs nothing otherwise)"
+    "Raise a `NonFiniteLossError` saying why the loss `out` is not finite (only runs when it is not: costs nothing otherwise)"
     name, bad = type(self).__name__, ~torch.isfinite(logits)
     if bad.any():
         rows = bad.any(1).nonzero().flatten()
-        raise ValueError(f"{name} is {out.item()}: the logits hold {int(logits.isnan().sum())} NaN and "
+        raise NonFiniteLossError(f"{name} is {out.item()}: the logits hold {int(logits.isnan().sum())} NaN and "
                          f"{int(logits.isinf().sum())} inf values, in {len(rows)} of {len(logits)} rows (first: "
                          f"{rows[:5].tolist()}). The model's output is not finite: check the inputs for NaN/inf, lower "
                          "the learning rate; with float16 mixed precision use a cosine head (`NormedLinear`) or bfloat16")
     if self.weight is not None and self.reduction == 'mean' and not self._on(self.weight, logits)[target].sum() > 0:
-        raise ValueError(f"{name} is {out.item()}: every target of this batch has class weight 0, so the weighted "
+        raise NonFiniteLossError(f"{name} is {out.item()}: every target of this batch has class weight 0, so the weighted "
                          "mean divides 0 by 0; give every class a weight > 0")
     s = getattr(self, 's', None)
-    raise ValueError(f"{name} is {out.item()} although the logits are finite: the largest |logit| is "
+    raise NonFiniteLossError(f"{name} is {out.item()} although the logits are finite: the largest |logit| is "
                      f"{logits.abs().max().item():.3g} and the adjusted logits overflow {logits.dtype}"
                      + (f"; the loss scales them by s = {s:g} and expects cosines in [-1, 1]: use a cosine head"
                         " (`NormedLinear`, `normed_head`)" if s is not None else ""))
@@ -249,6 +254,28 @@ class BalancedSoftmaxLoss(LogitAdjustedLoss):
 
     def adjust(self, logits, target): return logits + self._on(self.log_counts, logits)
 
+# %% ../nbs/01_losses.ipynb #35cc30b0
+class VSLoss(AdjustedCELoss):
+    "Vector-scaling loss: cross entropy on $\\Delta_c z_c + \\iota_c$, $\\Delta_c = (n_c/n_{\\max})^\\gamma$, $\\iota_c = \\tau \\log(n_c/N)$"
+    drw = False   # it corrects for the class counts itself (trained without DRW, as in its paper)
+    def __init__(self,
+                 cls_num_list, # number of training images of each class
+                 gamma:float=0.3, # exponent of the multiplicative scale (0: logit adjustment); 0.3 as in the ELM authors' code
+                 tau:float=1.0, # strength of the additive adjustment; 1.0 as in the ELM authors' code
+                 weight=None, # per-class loss weight (C,), None for uniform
+                 reduction:str='mean', # 'mean', 'sum' or 'none', as in `F.cross_entropy`
+                ):
+        super().__init__(cls_num_list, weight, reduction)
+        self.gamma = check_number('gamma', gamma, lambda v: math.isfinite(v) and v >= 0,
+                                  "gamma must be a finite number >= 0 (0.3 in the ELM authors' code; 0 gives logit adjustment)")
+        self.tau = check_number('tau', tau, math.isfinite, "tau must be a finite number (1.0 is the usual choice)")
+        self.register_buffer('scale', (self.gamma * (self.log_counts - self.log_counts.max())).exp())
+        self.register_buffer('shift', self.tau * (self.log_counts - self.log_counts.logsumexp(0)))
+
+    def adjust(self, logits, target): return logits * self._on(self.scale, logits) + self._on(self.shift, logits)
+    def extra_repr(self): return f"gamma={self.gamma}, tau={self.tau}, " + super().extra_repr()
+
+
 # %% ../nbs/01_losses.ipynb #e7f70085
 def class_balanced_weights(cls_num_list, # number of training images of each class
                            beta:float=0.9999, # effective-number parameter, in [0, 1)
@@ -274,9 +301,9 @@ class ClassBalancedLoss(AdjustedCELoss):
     def extra_repr(self): return f"beta={self.beta}, " + super().extra_repr()
 
 # %% ../nbs/01_losses.ipynb #6cf13395
-LOSS_NAMES = dict(ce='CE', focal='Focal', cb='CB', ldam='LDAM', elm='ELM', bsoftmax='BalancedSoftmax', la='LA')   # name: display name
+LOSS_NAMES = dict(ce='CE', focal='Focal', cb='CB', ldam='LDAM', elm='ELM', bsoftmax='BalancedSoftmax', la='LA', vs='VS')   # name: display name
 _REGISTRY = dict(ce=(CrossEntropyLossFlat, {}), focal=(FocalLossFlat, dict(gamma=1.)), cb=(ClassBalancedLoss, {}), ldam=(LDAMLoss, {}),
-                 elm=(ELMLoss, {}), bsoftmax=(BalancedSoftmaxLoss, {}), la=(LogitAdjustedLoss, {}))
+                 elm=(ELMLoss, {}), bsoftmax=(BalancedSoftmaxLoss, {}), la=(LogitAdjustedLoss, {}), vs=(VSLoss, {}))
 
 def _loss_class(name:str):
     if name not in _REGISTRY: raise ValueError(f"unknown loss {name!r}: use one of {', '.join(LOSS_NAMES)}")

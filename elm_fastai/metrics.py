@@ -118,6 +118,7 @@ def plot_per_class_accuracy(
     ax=None, # matplotlib axes to draw on
     figsize:tuple=(9, 4), # figure size when `ax` is None
     vocab=None, # class names for the x axis (default: the `Learner`'s `dls.vocab`, else class indices)
+    errors=None, # error bars: one array of per-class half-widths per result (e.g. the std over seeds), None for none
 ):
     "Accuracy of each class (bars, one colour per learner), classes sorted by training count (line, right axis)"
     items = learns_or_results
@@ -139,7 +140,10 @@ def plot_per_class_accuracy(
     order = np.argsort(-counts, kind='stable')
     if ax is None: _, ax = plt.subplots(figsize=figsize)
     x, w = np.arange(len(counts)), 0.8 / len(accs)
-    for i, (a, nm) in enumerate(zip(accs, names)): ax.bar(x + (i - (len(accs) - 1) / 2) * w, a[order], w, label=nm)
+    if errors is not None and len(errors) != len(accs): raise ValueError(f"{len(errors)} error arrays for {len(accs)} results: give one per result, or None")
+    for i, (a, nm) in enumerate(zip(accs, names)):
+        err = None if errors is None or errors[i] is None else np.asarray(errors[i], dtype=float)[order]
+        ax.bar(x + (i - (len(accs) - 1) / 2) * w, a[order], w, label=nm, yerr=err, error_kw=dict(lw=0.8, capsize=1.5))
     step = max(1, len(counts) // 20)
     ax.set_xticks(x[::step], [labels[c] for c in order[::step]], rotation=0 if vocab is None else 30,
                   ha='center' if vocab is None else 'right')

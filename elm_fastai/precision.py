@@ -48,6 +48,11 @@ class DeviceMixedPrecision(MixedPrecision):
         self.autocast, self.learn.scaler = torch.autocast(dev.type, dtype=dtype), torch.amp.GradScaler(dev.type, **self.kwargs)
         self.scales = L()
 
+    def release(self):
+        "Leave the autocast region a batch entered when an exception stopped it before `after_loss` (fastai runs no event then)"
+        ac = getattr(self, 'autocast', None)
+        if ac is not None and torch.is_autocast_enabled(ac.device): ac.__exit__(None, None, None)
+
 # %% ../nbs/04a_precision.ipynb #f1ae0f18
 def precision_cbs(precision:str='bf16', # 'fp32', 'bf16' or 'fp16'
                   channels_last:bool=True, # train a channels-last model (faster convolutions on the CPU and on GPUs)

@@ -6,33 +6,40 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import json, math, os, random, sys, time, warnings
+import json, math, os, random, shlex, signal, sys, time, warnings
 from contextlib import contextmanager
 from functools import partial
 from fastcore.imports import IN_NOTEBOOK
 from fastcore.basics import noop
 from fastcore.meta import delegates
+from fastcore.foundation import L
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.script import call_parse, store_true
 from fastai.learner import Learner
+from fastai.callback.core import Callback
 from fastai.torch_core import set_seed, default_device, num_distrib
-from .losses import ELMLoss, LOSS_NAMES, uses_drw
+from .losses import ELMLoss, LOSS_NAMES, uses_drw, NonFiniteLossError
 from .data import lt_dls
 from .longtail import shot_groups
 from .models import check_arch
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
-from .precision import PRECISIONS, default_precision
-from .distributed import distributed_ctx, end_distributed, is_distributed, is_main
+from .precision import PRECISIONS, default_precision, DeviceMixedPrecision
+from .distributed import distributed_ctx, end_distributed, is_distributed, is_main, fastai_distributed
 from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
+from .callbacks import EvalEvery, StopOnDivergence
+from .predictions import save_test_logits
+from .learner import MIXES
 
 # %% auto #0
-__all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log',
-           'train_one', 'summarize', 'save_per_class_plot', 'results_table', 'run_experiments', 'run_groups',
-           'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'elm_fastai_train']
+__all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS', 'run_name',
+           'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'train_one', 'summarize',
+           'paired_difference', 'paired_verdict', 'save_per_class_plot', 'results_table', 'run_experiments',
+           'run_groups', 'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'short_run_note',
+           'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -81,7 +88,12 @@ LOG_MODES = ('auto', 'bar', 'lines', 'quiet')
 def _epoch_line(learn, log):
     "One line for the row `log` of fastai's `Recorder`: epoch, losses, metrics and time"
     if len(log) <= 1 + learn.recorder.add_time: return   # the epoch number (and time) only: an epoch skipped when resuming
-    vals = [f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(learn.recorder.metric_names[1:], log[1:])]
+    names = list(learn.recorder.metric_names[1:])
+    if not getattr(getattr(learn, 'eval_every', None), 'evaluated', True):   # `EvalEvery` skipped the test set: train loss (and time) only
+        names = names[:1] + ['test set'] + names[-1:] * learn.recorder.add_time
+        log = list(log[:2]) + ['not evaluated this epoch'] + list(log[2:])
+    vals = [(f'{n} n/a' if v != v else f'{n} {v:.4f}') if isinstance(v, float) else f'{n} {v}'   # nan: a shot group with no class, as the table says
+            for n, v in zip(names, log[1:])]
     print(f'epoch {log[0] + 1}/{learn.n_epoch}: ' + ', '.join(vals), flush=True)
 
 @contextmanager
@@ -98,6 +110,18 @@ def epoch_log(learn:Learner, # the learner about to fit
         with learn.no_bar(): yield
     finally: learn.logger = old
 
+# %% ../nbs/05_train.ipynb #5e5fbd5f
+class CtrlC(Callback):
+    "Turn Ctrl-C (SIGINT, with `CtrlC.handler` installed) into a `KeyboardInterrupt` at the next batch, in plain code where nothing swallows it"
+    requested = False   # set by the handler; a second Ctrl-C interrupts at once
+    @classmethod
+    def handler(cls, signum, frame):
+        if cls.requested: raise KeyboardInterrupt
+        cls.requested = True
+    def before_epoch(self):
+        if CtrlC.requested: raise KeyboardInterrupt
+    after_batch = before_epoch
+
 # %% ../nbs/05_train.ipynb #cf101b1b
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSS_NAMES`
@@ -112,31 +136,46 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               run_dir=None, # folder of the run's `Checkpoint`, written after every epoch (None: no checkpoint)
               resume:bool=False, # go on from the checkpoint in `run_dir` (an error if there is one and `resume` is False)
               log:str='auto', # progress: 'bar' (fastai's), 'lines' (one line per epoch), 'quiet', or 'auto' (bars in a terminal or notebook, else lines)
+              eval_every:int=1, # evaluate on the test set every `eval_every` epochs before the switch at 80 %, every epoch from it on (`EvalEvery`)
+              mix:str|None=None, # 'mixup' or 'cutmix' (fastai's callbacks), None for the standard crop and flip only
+              cbs=None, # more callbacks for the learner
              ) -> tuple[Learner, dict]:
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores (last and best epoch, per-epoch history)"
     seed_run(dls, seed)
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
-    learn = lt_learner(dls, arch, loss, drw=drw, lr=lr, n_in=n_in, loss_kwargs=loss_kw, precision=precision)
+    learn = lt_learner(dls, arch, loss, drw=drw, lr=lr, n_in=n_in, loss_kwargs=loss_kw, precision=precision, mix=mix,
+                       cbs=[EvalEvery(eval_every), stop := StopOnDivergence(), CtrlC(), *L(cbs)])   # EvalEvery: dense from 80 %, DRW's switch; also with every=1 it keeps the validation passes' random draws out of training
     meta = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), drw=drw, epochs=epochs, lr=lr, arch=arch, seed=seed,
-                precision=learn.precision, n_train=sum(counts))
+                precision=learn.precision, n_train=sum(counts),
+                **{k: v for k, v in dict(eval_every=eval_every, mix=mix).items() if v != dict(eval_every=1, mix=None)[k]})   # recorded where not the default
     hist = EpochHistory() if run_dir is None else Checkpoint(run_dir, meta)
     learn.add_cb(hist)
     start = 0
     if run_dir is not None and hist.fname.exists():
         if not resume: raise FileExistsError(f"{hist.fname} holds an unfinished run: resume it (resume=True, --resume) or delete it")
         start = hist.restore()
+    diverged = None
     with epoch_log(learn, log if is_main() else 'quiet'):
         if start < epochs:
-            with distributed_ctx(learn): learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs), start_epoch=start)
-        per_class = per_class_accuracy(learn).numpy()   # every rank evaluates the whole test set
+            try:
+                with distributed_ctx(learn): learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs), start_epoch=start)
+            except NonFiniteLossError as e:   # the per-batch check (CPU): the loss of one batch is NaN or infinite
+                diverged = dict(epoch=int(learn.epoch), reason=str(e).splitlines()[0])
+                for cb in learn.cbs:   # the batch stopped inside autocast: leave it, or the next run of this process trains in it
+                    if isinstance(cb, DeviceMixedPrecision): cb.release()
+        if diverged is None and stop.diverged is not None: diverged = dict(epoch=stop.diverged, reason=stop.reason)   # the end-of-epoch check
+        per_class = per_class_accuracy(learn).numpy() if diverged is None else np.full(len(counts), np.nan)   # every rank evaluates the whole test set
     n_test = np.bincount(np.asarray(dls.valid.dataset.y.cpu()) if hasattr(dls.valid.dataset, 'y')
                          else [int(y) for _, y in dls.valid_ds], minlength=len(counts))
     h = hist.history
-    best = max(range(len(h)), key=lambda i: h[i]['accuracy'])   # the best test top-1, as LDAM-DRW and ELM report
-    best_scores = dict(epoch=best, **lt_scores(h[best]['per_class'], counts, n_test), per_class=(100 * np.array(h[best]['per_class'])).tolist())
-    scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, precision=learn.precision,
-                  train_seconds=sum(r['seconds'] for r in h), **lt_scores(per_class, counts, n_test),
-                  per_class=(100 * per_class).tolist(), best=best_scores, history=h)
+    scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, precision=learn.precision, eval_every=eval_every, mix=mix,
+                  status='ok' if diverged is None else 'diverged', train_seconds=sum(r['seconds'] for r in h), **lt_scores(per_class, counts, n_test),
+                  per_class=(100 * per_class).tolist(), history=h)
+    if diverged is not None: scores['diverged'] = diverged   # no best epoch: a diverged run's numbers are not results
+    else:
+        evaluated = [i for i in range(len(h)) if h[i].get('accuracy') is not None]   # `EvalEvery` skips some epochs; the last is always evaluated
+        best = max(evaluated, key=lambda i: h[i]['accuracy'])   # the best test top-1, as LDAM-DRW and ELM report
+        scores['best'] = dict(epoch=best, **lt_scores(h[best]['per_class'], counts, n_test), per_class=(100 * np.array(h[best]['per_class'])).tolist())
     return learn, scores
 
 # %% ../nbs/05_train.ipynb #84b6fa75
@@ -144,18 +183,46 @@ _SCORES = ('acc', 'balanced_acc', 'many', 'medium', 'few')
 
 def summarize(runs:list, # results of `train_one`, several seeds of a method each
              ) -> list:
-    "Mean and std over seeds of each score, one row per run name (in order of first appearance)"
+    "Mean and sample standard deviation (ddof = 1; 0 for one seed) over seeds of each score, one row per run name (in order of first appearance)"
     rows = []
     for name in dict.fromkeys(r['name'] for r in runs):
-        rs = [r for r in runs if r['name'] == name]
-        row = dict(name=name, n_seeds=len(rs))
+        every = [r for r in runs if r['name'] == name]
+        rs = [r for r in every if r.get('status', 'ok') != 'diverged'] or every   # a diverged run's scores are NaN: it counts in no mean
+        row = dict(name=name, n_seeds=len(rs), diverged=[dict(seed=r['seed'], epoch=r['diverged']['epoch']) for r in every if r.get('status') == 'diverged'])
         for k in _SCORES + ('train_seconds',):
             v = np.array([r[k] for r in rs], dtype=np.float64)
-            row[k], row[k + '_std'] = float(v.mean()), float(v.std())
+            row[k], row[k + '_std'] = float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.
         pc = np.array([r['per_class'] for r in rs])
-        row['per_class'], row['per_class_std'] = pc.mean(0).tolist(), pc.std(0).tolist()
+        row['per_class'], row['per_class_std'] = pc.mean(0).tolist(), (pc.std(0, ddof=1) if len(pc) > 1 else 0 * pc[0]).tolist()
         rows.append(row)
     return rows
+
+def paired_difference(runs:list, # results of `train_one` (several methods, several seeds)
+                      a:str, b:str, # run names: the difference is a − b, seed by seed
+                      key:str='acc', # a score of `_SCORES`
+                      best:bool=False, # the best epoch's score instead of the last epoch's
+                      level:float=0.95, # confidence of the t-interval
+                     ) -> dict|None:
+    "a − b on each seed both ran, its mean, sample std (ddof = 1) and `level` t-interval; None when no seed is shared"
+    from scipy import stats
+    score = lambda r: (r['best'] if best else r)[key]
+    by = lambda name: {r['seed']: score(r) for r in runs if r['name'] == name and (not best or 'best' in r)}
+    ra, rb = by(a), by(b)
+    seeds = sorted(set(ra) & set(rb))
+    if not seeds: return None
+    d = np.array([ra[s] - rb[s] for s in seeds], dtype=np.float64)
+    out = dict(a=a, b=b, key=key, best=best, seeds=seeds, diffs=d.tolist(), n=len(d), mean=float(d.mean()), std=float('nan'), low=float('nan'), high=float('nan'))
+    if len(d) > 1:
+        out['std'] = float(d.std(ddof=1))
+        half = stats.t.ppf((1 + level) / 2, len(d) - 1) * out['std'] / math.sqrt(len(d))
+        out['low'], out['high'] = out['mean'] - half, out['mean'] + half
+    return out
+
+def paired_verdict(p:dict, # from `paired_difference`
+                  ) -> str:
+    "'beats', 'is beaten by' or 'not distinguishable from': what the interval allows one to say of a against b"
+    if p['n'] < 2 or not (p['low'] > 0 or p['high'] < 0): return f"{p['a']} is not distinguishable from {p['b']} with {p['n']} seed{'s' * (p['n'] != 1)}"
+    return f"{p['a']} {'beats' if p['low'] > 0 else 'is beaten by'} {p['b']} ({p['n']} seeds, {p['mean']:+.2f} points)"
 
 def _fmt(m, s, n): return 'n/a' if math.isnan(m) else (f'{m:.2f} ± {s:.2f}' if n > 1 else f'{m:.2f}')
 
@@ -164,10 +231,11 @@ def save_per_class_plot(summary:list, # rows of `summarize`
                         vocab:list, # class names
                         png, # the image file to write
                        ):
-    "Save one per-class accuracy plot of every row of `summary` (classes by name, sorted by training count) as `png`"
+    "Save one per-class accuracy plot of every row of `summary` (classes by name, sorted by training count; error bars: the sample std over seeds) as `png`"
     wide = len(summary) > 3
     ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary}, cls_num_list=list(cls_num_list),
-                                 vocab=[str(v) for v in vocab], figsize=(12, 4) if wide else (9, 4))
+                                 vocab=[str(v) for v in vocab], figsize=(12, 4) if wide else (9, 4),
+                                 errors=[np.array(r['per_class_std']) / 100 if r['n_seeds'] > 1 else None for r in summary])
     if wide: ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=8)   # beside the axes, right of the count axis
     ax.figure.savefig(png, dpi=110, bbox_inches='tight'); plt.close(ax.figure)
 
@@ -182,7 +250,8 @@ def results_table(summary:list, # rows of `summarize`
     head = ['loss', 'acc', 'balanced acc', 'many', 'medium', 'few'] + (names if per_class else [])
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in summary:
-        cells = [r['name']] + [_fmt(r[k], r[k + '_std'], r['n_seeds']) for k in _SCORES]
+        flag = '; '.join(f"seed {d['seed']} diverged at epoch {d['epoch'] + 1}" for d in r.get('diverged', []))
+        cells = [r['name'] + (f' ({flag})' if flag else '')] + [_fmt(r[k], r[k + '_std'], r['n_seeds']) for k in _SCORES]
         if per_class: cells += [f'{a:.1f}' for a in r['per_class']]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
@@ -199,7 +268,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                     resume:bool=False, # go on where an interrupted call stopped: finished runs are read, the unfinished one resumed
                     **kwargs, # passed to `train_one`
                    ) -> dict:
-    "Train each loss with each seed; write results.json, per_class_accuracy.png and the learners into `out`, each run's checkpoint, history and plot into `out/runs/`"
+    "Train each loss with each seed; write results.json, per_class_accuracy.png and the learners into `out`, each run's checkpoint, history, plot and test logits into `out/runs/`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     kws = loss_kws or {}
     with_drw = lambda loss: drw if isinstance(drw, bool) else loss in drw
@@ -215,11 +284,16 @@ def run_experiments(dls, # long-tailed `DataLoaders`
         learn, scores = train_one(dls, loss, with_drw(loss), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
         runs.append(scores)
         if not is_main(): continue   # rank 0 writes
-        learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
+        if scores['status'] == 'diverged':
+            print(f"warning: {scores['name']} seed {seed} diverged at epoch {scores['diverged']['epoch'] + 1} ({scores['diverged']['reason']}): "
+                  "results.json records it as diverged; try a lower --lr, or --precision fp32", file=sys.stderr, flush=True)
+        else:
+            learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
+            save_test_logits(learn, d / 'test_logits.npz')   # the last epoch's test logits: every later analysis, without the pickle
         ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
         ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
         (d / 'scores.json').write_text(json.dumps(scores))
-        (d / 'checkpoint.pth').unlink()   # the run is complete: its results replace the checkpoint
+        (d / 'checkpoint.pth').unlink(missing_ok=True)   # the run is complete: its results replace the checkpoint
     summary = summarize(runs)
     results = dict(config=config or {}, cls_num_list=list(dls.cls_num_list),
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
@@ -252,6 +326,17 @@ def run_groups(dls, # long-tailed `DataLoaders`
 # %% ../nbs/05_train.ipynb #76e415c5
 def _fail(msg): raise SystemExit(f'elm_fastai_train: error: {msg}')
 
+def _interrupted(out, argv):
+    "Ctrl-C: one line, the epoch of the last checkpoint and the command that goes on from it, then exit 130"
+    cks = sorted(Path(out).glob('runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
+    if cks:
+        try: where = f"{cks[-1].parent.name} has a checkpoint after epoch {torch.load(cks[-1], map_location='cpu', weights_only=False)['epoch'] + 1}"
+        except Exception: where = f"{cks[-1].parent.name} has a checkpoint"
+    else: where = 'no epoch of the unfinished run was checkpointed yet'
+    again = shlex.join(['elm_fastai_train', *argv] + ([] if '--resume' in argv else ['--resume']))   # quoted for a shell
+    print(f'elm_fastai_train: interrupted: {where} (finished runs are kept); go on with: {again}', file=sys.stderr, flush=True)
+    raise SystemExit(130)
+
 def _parse_list(s, kind, conv=str):
     try: items = [conv(o.strip()) for o in str(s).split(',') if o.strip()]
     except ValueError: _fail(f'--{kind} must be a comma-separated list, e.g. 0,1,2; got {s!r}')
@@ -272,6 +357,12 @@ def check_args(dataset, # dataset name (`DATASETS`)
               ):
     "Parsed, checked arguments (losses, seeds, arch, device), or SystemExit with a one-line message"
     if dataset not in DATASETS: _fail(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)}")
+    if is_distributed():   # several processes need accelerate (an optional extra): say so before any data is read
+        try: fastai_distributed()
+        except ImportError as e: _fail(str(e))
+    if is_distributed():   # several processes need accelerate (an optional extra): say so before any data is read
+        try: fastai_distributed()
+        except ImportError as e: _fail(str(e))
     losses = _parse_list(loss, 'loss')
     bad = [l for l in losses if l not in LOSS_NAMES]
     if bad: _fail(f"unknown loss {bad[0]!r}: use one or more of {', '.join(LOSS_NAMES)}, comma-separated")
@@ -327,6 +418,17 @@ def elm_settings(losses:list, # the checked losses
     except ValueError as e: _fail(str(e))
     return kw
 
+# %% ../nbs/05_train.ipynb #1444dc57
+RESULTS_PAGE = 'https://elm-fastai.github.io/elm-fastai/results.html'
+PROTOCOL_DATASETS, PROTOCOL_EPOCHS = ('fmnist', 'cifar10', 'cifar100'), 200   # the datasets the package compares losses on, and the paper's schedule
+
+def short_run_note(epochs:int, # epochs the run trained
+                  ) -> str:
+    "The line printed under the table of a run shorter than the paper's protocol: what it is, and where the full results are"
+    return (f"note: a short demonstration ({epochs} epoch{'s' * (epochs != 1)}); the paper's protocol is ResNet-32 on CIFAR-LT for {PROTOCOL_EPOCHS} epochs, "
+            f"and on this schedule the losses can rank differently (see the study notebook): full-protocol results at {RESULTS_PAGE}")
+
+
 # %% ../nbs/05_train.ipynb #e1d0a973
 @call_parse
 def elm_fastai_train(
@@ -334,7 +436,7 @@ def elm_fastai_train(
     data_path:str=None, # dataset folder or archive (default: where the dataset is installed or cached)
     imb_type:str='exp', # long-tailed profile: exp or step
     imb_ratio:float=None, # largest / smallest training class count (default: 100 for fmnist and CIFAR; folder and list data as they are)
-    loss:str='ce,ldam,elm', # ce, focal, cb, ldam, elm, bsoftmax or la; a comma-separated list trains each
+    loss:str='ce,ldam,elm', # ce, focal, cb, ldam, elm, bsoftmax, la or vs; a comma-separated list trains each
     drw:str='ldam,elm', # losses trained with deferred re-weighting from 80 % of the epochs, comma-separated; 'all' or 'none'
     epochs:int=None, # epochs (default: 8 for fmnist, 200 otherwise)
     bs:int=128, # batch size
@@ -352,6 +454,8 @@ def elm_fastai_train(
     precision:str=None, # fp32, bf16 or fp16 (GPU only) (default: bf16 where the device computes it natively, else fp32)
     resume:store_true=False, # go on with the runs an interrupted command left in --out (finished runs are kept, not retrained)
     quiet:store_true=False, # print only the results table (and warnings): no progress bars or per-epoch lines
+    eval_every:int=1, # evaluate on the test set every K epochs before the DRW switch (80 %), every epoch from it on; the last epoch always
+    mix:str=None, # mixup or cutmix: fastai's MixUp or CutMix callback (default: neither, the standard crop and flip)
     skip_bad_images:store_true=False, # folder, list: leave out unreadable, empty or missing image files (listed in results.json) instead of stopping
 ):
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
@@ -363,6 +467,8 @@ def elm_fastai_train(
     drw_losses = drw_setting(drw, losses)
     if skip_bad_images and dataset not in ('folder', 'list'): _fail(f'--skip-bad-images is for folder and list data; {dataset} is read whole')
     precision = check_precision(precision, dev)
+    if isinstance(eval_every, bool) or not isinstance(eval_every, int) or eval_every < 1: _fail(f'--eval-every must be an integer >= 1 (1: every epoch), got {eval_every}')
+    if mix is not None and mix not in MIXES: _fail(f"unknown --mix {mix!r}: use {' or '.join(MIXES)}")
     try:
         dls = lt_dls(dataset, data_path, imb_ratio=imb_ratio, imb_type=imb_type, bs=bs, device=dev,
                      train_file=train_file, valid_file=valid_file, size=size, drop_last=False,   # as LDAM-DRW
@@ -371,17 +477,24 @@ def elm_fastai_train(
     if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
-                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision,
+                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix,
                   n_train=int(sum(dls.cls_num_list)), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     say = print if is_main() else noop   # one process prints
+    signal.signal(signal.SIGINT, CtrlC.handler)   # Ctrl-C stops at the next batch: the last checkpoint and the finished runs stay
     say(f"{dataset}-LT ({profile}): {config['n_train']} training images in {len(dls.vocab)} classes, "
         f"{arch}, {epochs} epochs on {dev} in {precision}" + (f', {num_distrib()} processes' if is_distributed() else ''))
     try:
         res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), resume=resume, drw=drw_losses,
-                              epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto')
+                              epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto',
+                              eval_every=eval_every, mix=mix)
     except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
+    except KeyboardInterrupt: _interrupted(out, sys.argv[1:])
+    if CtrlC.requested: _interrupted(out, sys.argv[1:])   # pressed after the last batch: the results are written, say so all the same
     say(results_table(res['summary'], res['vocab']))
+    if dataset in PROTOCOL_DATASETS and epochs < PROTOCOL_EPOCHS: say(short_run_note(epochs))
     end_distributed()
     say(f'results: {Path(out) / "results.json"}, plot: {Path(out) / "per_class_accuracy.png"}, learners: {out}/*.pkl')
+    bad = [f"{r['name']} seed {r['seed']} at epoch {r['diverged']['epoch'] + 1}" for r in res['runs'] if r.get('status') == 'diverged']
+    if bad: _fail(f"{len(bad)} of {len(res['runs'])} runs diverged ({', '.join(bad)}): results.json records them as diverged; try a lower --lr, or --precision fp32")
     return res
