@@ -25,7 +25,7 @@ def save_test_logits(learn:Learner, # a trained `Learner`
                      dl=None, # the test data (default: the validation set)
                     ) -> Path:
     "Write the raw logits of `learn` on `dl` (float16), the targets, the class names and the loss' logit scale to `path`"
-    with modified_env('WORLD_SIZE'):   # one process's pass over the whole of `dl`, also under torchrun (no gathering across ranks)
+    with modified_env('WORLD_SIZE'), learn.no_bar():   # one process's pass over the whole of `dl` (no gathering across ranks under torchrun), no progress bar
         logits, targets = learn.get_preds(dl=dl, act=noop)
     vocab = [str(v) for v in getattr(learn.dls, 'vocab', range(logits.shape[1]))]
     scale = float(getattr(getattr(learn.loss_func, 'func', learn.loss_func), 's', 1.))

@@ -6,8 +6,8 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import json, math, os, random, shlex, signal, sys, time, warnings
-from contextlib import contextmanager
+import inspect, json, math, os, random, shlex, signal, sys, time, warnings
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from fastcore.imports import IN_NOTEBOOK
 from fastcore.basics import noop
@@ -35,11 +35,11 @@ from .predictions import save_test_logits
 from .learner import MIXES
 
 # %% auto #0
-__all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS', 'run_name',
-           'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'train_one', 'summarize',
-           'paired_difference', 'paired_verdict', 'save_per_class_plot', 'results_table', 'run_experiments',
-           'run_groups', 'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'short_run_note',
-           'elm_fastai_train']
+__all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
+           'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta', 'check_same_run',
+           'train_one', 'summarize', 'paired_difference', 'paired_verdict', 'save_per_class_plot', 'results_table',
+           'folder_lock', 'run_experiments', 'run_groups', 'check_args', 'check_precision', 'drw_setting',
+           'elm_settings', 'short_run_note', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -122,6 +122,26 @@ class CtrlC(Callback):
         if CtrlC.requested: raise KeyboardInterrupt
     after_batch = before_epoch
 
+# %% ../nbs/05_train.ipynb #c2760b4c
+def run_meta(dls, loss, drw, seed, loss_kw, epochs, lr, arch, precision, eval_every=1, mix=None) -> dict:
+    "What a run is: the settings that make its result, stored in its checkpoint and scores and compared when it is resumed"
+    return dict(name=run_name(loss, drw, loss_kw), loss=loss, loss_kw=dict(loss_kw or {}), drw=drw, epochs=epochs, lr=lr, arch=arch, seed=seed,
+                precision=precision or default_precision(getattr(dls, 'device', None)), n_train=sum(dls.cls_num_list),
+                **{k: v for k, v in dict(eval_every=eval_every, mix=mix).items() if v != dict(eval_every=1, mix=None)[k]})   # recorded where not the default
+
+SETTING_FLAGS = dict(epochs='--epochs', lr='--lr', arch='--arch', precision='--precision', drw='--drw', loss_kw='--lam/--pick/--enlarge',
+                     eval_every='--eval-every', mix='--mix', n_train='the training set (--dataset, --data-path, --imb-ratio, --imb-type)')
+
+def check_same_run(stored:dict, # the meta a run folder holds (checkpoint or scores)
+                   wanted:dict, # the meta this call would train
+                   where, # the folder, for the message
+                  ):
+    "FileExistsError in one line naming the first setting in which a stored run differs from this call's"
+    for k in sorted(set(stored) | set(wanted), key=lambda k: (k not in SETTING_FLAGS, k)):
+        a, b = stored.get(k, dict(eval_every=1, mix=None).get(k)), wanted.get(k, dict(eval_every=1, mix=None).get(k))
+        if json.dumps(a, sort_keys=True, default=str) != json.dumps(b, sort_keys=True, default=str):
+            raise FileExistsError(f"{SETTING_FLAGS.get(k, k)}: the runs in {where} used {a}, this command asks {b}; use a new --out (or the same settings)")
+
 # %% ../nbs/05_train.ipynb #cf101b1b
 def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               loss:str='elm', # a key of `LOSS_NAMES`
@@ -145,9 +165,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
     learn = lt_learner(dls, arch, loss, drw=drw, lr=lr, n_in=n_in, loss_kwargs=loss_kw, precision=precision, mix=mix,
                        cbs=[EvalEvery(eval_every), stop := StopOnDivergence(), CtrlC(), *L(cbs)])   # EvalEvery: dense from 80 %, DRW's switch; also with every=1 it keeps the validation passes' random draws out of training
-    meta = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), drw=drw, epochs=epochs, lr=lr, arch=arch, seed=seed,
-                precision=learn.precision, n_train=sum(counts),
-                **{k: v for k, v in dict(eval_every=eval_every, mix=mix).items() if v != dict(eval_every=1, mix=None)[k]})   # recorded where not the default
+    meta = run_meta(dls, loss, drw, seed, loss_kw, epochs, lr, arch, learn.precision, eval_every, mix)
     hist = EpochHistory() if run_dir is None else Checkpoint(run_dir, meta)
     learn.add_cb(hist)
     start = 0
@@ -170,7 +188,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     h = hist.history
     scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, precision=learn.precision, eval_every=eval_every, mix=mix,
                   status='ok' if diverged is None else 'diverged', train_seconds=sum(r['seconds'] for r in h), **lt_scores(per_class, counts, n_test),
-                  per_class=(100 * per_class).tolist(), history=h)
+                  per_class=(100 * per_class).tolist(), history=h, meta=meta)
     if diverged is not None: scores['diverged'] = diverged   # no best epoch: a diverged run's numbers are not results
     else:
         evaluated = [i for i in range(len(h)) if h[i].get('accuracy') is not None]   # `EvalEvery` skips some epochs; the last is always evaluated
@@ -256,6 +274,31 @@ def results_table(summary:list, # rows of `summarize`
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
+# %% ../nbs/05_train.ipynb #f109e2af
+def _alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True   # someone else's process
+    return True
+
+@contextmanager
+def folder_lock(out, # the output folder
+               ):
+    "Hold `out/.lock` (this process's pid) while training into `out`: a second process on the same folder stops with one line; a lock left by a process that is gone is taken over"
+    f = Path(out) / '.lock'
+    f.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        try: fd = os.open(f, os.O_CREAT | os.O_EXCL | os.O_WRONLY); break
+        except FileExistsError:
+            try: pid = int(f.read_text().strip() or 0)
+            except (OSError, ValueError): pid = 0
+            if pid and pid != os.getpid() and _alive(pid):
+                raise FileExistsError(f"{out} is in use by another elm_fastai_train (pid {pid}, in {f}): wait for it to end, or write into another --out") from None
+            f.unlink(missing_ok=True)   # stale: its process is gone (or it is this one)
+    os.write(fd, str(os.getpid()).encode()); os.close(fd)
+    try: yield f
+    finally: f.unlink(missing_ok=True)
+
 # %% ../nbs/05_train.ipynb #b7de5881
 @delegates(train_one, but=['loss', 'seed', 'loss_kw', 'run_dir', 'resume'])   # those are set per run here
 def run_experiments(dls, # long-tailed `DataLoaders`
@@ -278,22 +321,33 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     if started and not resume:
         raise FileExistsError(f"{out} already holds {len(started)} of these runs (e.g. {started[0].name}): resume them "
                               "(resume=True, --resume) or write into another folder")
+    if started:   # --resume: every run already in `out`, finished or not, must be the run this call would train
+        tkw = {k: v.default for k, v in inspect.signature(train_one).parameters.items() if v.default is not inspect.Parameter.empty}
+        tkw.update(kwargs)
+        for loss, seed, d in plan:
+            if (d / 'scores.json').exists(): stored = json.loads((d / 'scores.json').read_text()).get('meta')   # None: a run from before the meta was kept
+            elif (d / 'checkpoint.pth').exists(): stored = torch.load(d / 'checkpoint.pth', map_location='cpu', weights_only=False).get('meta')
+            else: continue
+            if stored is not None:
+                check_same_run(stored, run_meta(dls, loss, with_drw(loss), seed, kws.get(loss), tkw['epochs'], tkw['lr'], tkw['arch'],
+                                                tkw['precision'], tkw['eval_every'], tkw['mix']), out)
     runs, vocab = [], [str(v) for v in dls.vocab]
-    for loss, seed, d in plan:
-        if (d / 'scores.json').exists(): runs.append(json.loads((d / 'scores.json').read_text())); continue
-        learn, scores = train_one(dls, loss, with_drw(loss), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
-        runs.append(scores)
-        if not is_main(): continue   # rank 0 writes
-        if scores['status'] == 'diverged':
-            print(f"warning: {scores['name']} seed {seed} diverged at epoch {scores['diverged']['epoch'] + 1} ({scores['diverged']['reason']}): "
-                  "results.json records it as diverged; try a lower --lr, or --precision fp32", file=sys.stderr, flush=True)
-        else:
-            learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
-            save_test_logits(learn, d / 'test_logits.npz')   # the last epoch's test logits: every later analysis, without the pickle
-        ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
-        ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
-        (d / 'scores.json').write_text(json.dumps(scores))
-        (d / 'checkpoint.pth').unlink(missing_ok=True)   # the run is complete: its results replace the checkpoint
+    with folder_lock(out) if is_main() else nullcontext():   # one process per folder
+        for loss, seed, d in plan:
+            if (d / 'scores.json').exists(): runs.append(json.loads((d / 'scores.json').read_text())); continue
+            learn, scores = train_one(dls, loss, with_drw(loss), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
+            runs.append(scores)
+            if not is_main(): continue   # rank 0 writes
+            if scores['status'] == 'diverged':
+                print(f"warning: {scores['name']} seed {seed} diverged at epoch {scores['diverged']['epoch'] + 1} ({scores['diverged']['reason']}): "
+                      "results.json records it as diverged; try a lower --lr, or --precision fp32", file=sys.stderr, flush=True)
+            else:
+                learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
+                save_test_logits(learn, d / 'test_logits.npz')   # the last epoch's test logits: every later analysis, without the pickle
+            ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
+            ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
+            (d / 'scores.json').write_text(json.dumps(scores))
+            (d / 'checkpoint.pth').unlink(missing_ok=True)   # the run is complete: its results replace the checkpoint
     summary = summarize(runs)
     results = dict(config=config or {}, cls_num_list=list(dls.cls_num_list),
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
