@@ -14,8 +14,8 @@ from fastai.basics import *
 from fastcore.xtras import modified_env
 
 # %% auto #0
-__all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'posthoc_adjusted', 'probabilities', 'reliability', 'ece',
-           'plot_reliability']
+__all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'degenerate_flags', 'posthoc_adjusted', 'probabilities',
+           'reliability', 'ece', 'plot_reliability']
 
 # %% ../nbs/04f_predictions.ipynb #76dfefed
 def _int_dtype(n:int): return np.int16 if n < 2**15 else np.int32
@@ -50,6 +50,22 @@ def confusion_counts(logits, # (N, C) logits or probabilities
     logits, targets = np.asarray(logits), np.asarray(targets).astype(np.int64)
     n = logits.shape[1]
     return np.bincount(targets * n + logits.argmax(1), minlength=n * n).reshape(n, n)
+
+# %% ../nbs/04f_predictions.ipynb #84eca69b
+def degenerate_flags(logits, # (N, C) test logits
+                     targets, # (N,) true classes
+                     vocab, # class names
+                     max_share:float=0.9, # flag a class predicted for more than this share of the test set
+                    ) -> list:
+    "Lines naming a class predicted for more than `max_share` of the test set, and the classes never predicted correctly"
+    logits, targets = np.asarray(logits), np.asarray(targets)
+    pred, n = logits.argmax(1), logits.shape[1]
+    share = np.bincount(pred, minlength=n) / len(pred)
+    hits, total = np.bincount(targets[pred == targets], minlength=n), np.bincount(targets, minlength=n)
+    out = [f"predicts {vocab[c]} for {100 * share[c]:.0f} % of the test images" for c in np.flatnonzero(share > max_share)]
+    zero = [vocab[c] for c in np.flatnonzero((total > 0) & (hits == 0))]
+    if zero: out.append(f"0 % accuracy on {len(zero)} of {n} classes: {', '.join(zero)}")
+    return out
 
 # %% ../nbs/04f_predictions.ipynb #739c2b44
 def posthoc_adjusted(logits, # (N, C) saved logits

@@ -31,7 +31,7 @@ from .distributed import distributed_ctx, end_distributed, is_distributed, is_ma
 from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
 from .callbacks import EvalEvery, StopOnDivergence
-from .predictions import save_test_logits
+from .predictions import save_test_logits, load_test_logits, degenerate_flags
 from .learner import MIXES
 
 # %% auto #0
@@ -206,7 +206,7 @@ def summarize(runs:list, # results of `train_one`, several seeds of a method eac
     for name in dict.fromkeys(r['name'] for r in runs):
         every = [r for r in runs if r['name'] == name]
         rs = [r for r in every if r.get('status', 'ok') != 'diverged'] or every   # a diverged run's scores are NaN: it counts in no mean
-        row = dict(name=name, n_seeds=len(rs), diverged=[dict(seed=r['seed'], epoch=r['diverged']['epoch']) for r in every if r.get('status') == 'diverged'])
+        row = dict(name=name, n_seeds=len(rs), flags=[f"seed {r['seed']}: {f}" for r in every for f in r.get('flags', [])], diverged=[dict(seed=r['seed'], epoch=r['diverged']['epoch']) for r in every if r.get('status') == 'diverged'])
         for k in _SCORES + ('train_seconds',):
             v = np.array([r[k] for r in rs], dtype=np.float64)
             row[k], row[k + '_std'] = float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.
@@ -272,7 +272,8 @@ def results_table(summary:list, # rows of `summarize`
         cells = [r['name'] + (f' ({flag})' if flag else '')] + [_fmt(r[k], r[k + '_std'], r['n_seeds']) for k in _SCORES]
         if per_class: cells += [f'{a:.1f}' for a in r['per_class']]
         lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+    flagged = [f"- {r['name']}, {f}" for r in summary for f in r.get('flags', [])]
+    return '\n'.join(lines + (['', 'Degenerate runs (look before you compare):'] + flagged if flagged else []))
 
 # %% ../nbs/05_train.ipynb #f109e2af
 def _alive(pid:int) -> bool:
@@ -343,7 +344,9 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                       "results.json records it as diverged; try a lower --lr, or --precision fp32", file=sys.stderr, flush=True)
             else:
                 learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
-                save_test_logits(learn, d / 'test_logits.npz')   # the last epoch's test logits: every later analysis, without the pickle
+                saved = load_test_logits(save_test_logits(learn, d / 'test_logits.npz'))   # the last epoch's test logits: every later analysis, without the pickle
+                scores['flags'] = degenerate_flags(saved['logits'], saved['targets'], saved['vocab'])
+                for f in scores['flags']: print(f"warning: {scores['name']} seed {seed} {f}", file=sys.stderr, flush=True)
             ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
             ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
             (d / 'scores.json').write_text(json.dumps(scores))
