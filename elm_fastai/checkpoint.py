@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/checkpoint.html.md"""
 
 # %% ../nbs/04b_checkpoint.ipynb #1232052f
 from __future__ import annotations
-import json, os, random, time
+import json, os, random, shutil, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -19,7 +19,8 @@ from .callbacks import weight_holder
 from .checks import check_int
 
 # %% auto #0
-__all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'Checkpoint', 'plot_history', 'trim_heap', 'TrimHeap']
+__all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'CheckpointError', 'Checkpoint', 'plot_history',
+           'trim_heap', 'TrimHeap']
 
 # %% ../nbs/04b_checkpoint.ipynb #9927f9d5
 def rng_states(dls=None, # the `DataLoaders` whose shuffling generator is saved too
@@ -83,8 +84,11 @@ class EpochHistory(Callback):
         self.history.append(self._row())
 
 # %% ../nbs/04b_checkpoint.ipynb #52a8165b
+class CheckpointError(Exception):
+    "A checkpoint could not be written or read; the message says what, where, and what to do"
+
 class Checkpoint(EpochHistory):
-    "An `EpochHistory` that saves after every epoch what the run needs to go on, in `path/checkpoint.pth`"
+    "An `EpochHistory` that saves after every epoch what the run needs to go on, in `path/checkpoint.pth`, keeping the one before as `checkpoint.prev.pth`"
     def __init__(self,
         path, # the run's folder
         meta:dict|None=None, # what the run is (loss, settings, epochs, ...): `restore` refuses a checkpoint with other `meta`
@@ -94,13 +98,31 @@ class Checkpoint(EpochHistory):
 
     @property
     def fname(self) -> Path: return self.path/'checkpoint.pth'
+    @property
+    def prev(self) -> Path: return self.path/'checkpoint.prev.pth'
+
+    def _read(self, f): return torch.load(f, map_location=model_device(self.learn.model), weights_only=False)
+    def _write(self, state, f): torch.save(state, f)
+
+    def _load_latest(self):
+        "The newest checkpoint that can be read: `fname`, else `prev` with a one-line warning; CheckpointError when neither"
+        if self.fname.exists():
+            try: return self._read(self.fname)
+            except Exception as e: why = f"{type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"
+        else: why = 'missing'
+        if not self.prev.exists():
+            raise CheckpointError(f"{self.fname} cannot be read ({why}) and there is no previous checkpoint: delete {self.path} to train this run afresh")
+        warnings.warn(f"{self.fname} cannot be read ({why}): resuming from the previous checkpoint, {self.prev.name}")
+        try: return self._read(self.prev)
+        except Exception as e:
+            raise CheckpointError(f"neither {self.fname} ({why}) nor {self.prev} ({type(e).__name__}) can be read: delete {self.path} to train this run afresh") from None
 
     def _meta_json(self, meta): return json.dumps(meta, sort_keys=True, default=str)
 
     def restore(self) -> int:
         "Load `fname` (if it exists) into the learner: weights, optimiser, RNG states, history; return the epoch to start from"
-        if not self.fname.exists(): return 0
-        ck = torch.load(self.fname, map_location=model_device(self.learn.model), weights_only=False)
+        if not self.fname.exists() and not self.prev.exists(): return 0
+        ck = self._load_latest()
         if self._meta_json(ck['meta']) != self._meta_json(self.meta):
             raise ValueError(f"{self.fname} is the checkpoint of another run ({ck['meta']}), not of {self.meta}: "
                              "delete it to start afresh, or give this run another folder")
@@ -129,7 +151,14 @@ class Checkpoint(EpochHistory):
                      rng=rngs, smooth_loss=(sl.val.detach().cpu(), sl.count), history=self.history)
         self.path.mkdir(parents=True, exist_ok=True)
         tmp = self.fname.with_suffix('.tmp')
-        torch.save(state, tmp)
+        try: self._write(state, tmp)
+        except (OSError, RuntimeError) as e:   # a full disk shows as either (torch's zip writer raises RuntimeError)
+            tmp.unlink(missing_ok=True)
+            need = self.fname.stat().st_size if self.fname.exists() else sum(v.numel() * v.element_size() for v in state['model'].values())
+            raise CheckpointError(f"could not write the checkpoint of epoch {self.epoch + 1} to {tmp} ({type(e).__name__}: {str(e).splitlines()[0][:80]}); "
+                                  f"it needs about {need / 2**20:.1f} MB and {shutil.disk_usage(self.path).free / 2**20:.0f} MB are free there. "
+                                  f"Free some space (or move --out), then resume: the last good checkpoint, {self.fname.name}, is kept") from None
+        if self.fname.exists(): os.replace(self.fname, self.prev)   # the generation before, in case the new one is damaged later
         os.replace(tmp, self.fname)
 
 # %% ../nbs/04b_checkpoint.ipynb #1353a144

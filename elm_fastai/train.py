@@ -25,7 +25,7 @@ from .data import lt_dls
 from .longtail import shot_groups
 from .models import check_arch
 import matplotlib.pyplot as plt
-from .checkpoint import first_pass, EpochHistory, Checkpoint, plot_history
+from .checkpoint import first_pass, EpochHistory, Checkpoint, CheckpointError, plot_history
 from .precision import PRECISIONS, default_precision, DeviceMixedPrecision
 from .distributed import distributed_ctx, end_distributed, is_distributed, is_main, fastai_distributed
 from .metrics import per_class_accuracy, plot_per_class_accuracy
@@ -327,7 +327,9 @@ def run_experiments(dls, # long-tailed `DataLoaders`
         tkw.update(kwargs)
         for loss, seed, d in plan:
             if (d / 'scores.json').exists(): stored = json.loads((d / 'scores.json').read_text()).get('meta')   # None: a run from before the meta was kept
-            elif (d / 'checkpoint.pth').exists(): stored = torch.load(d / 'checkpoint.pth', map_location='cpu', weights_only=False).get('meta')
+            elif (d / 'checkpoint.pth').exists():
+                try: stored = torch.load(d / 'checkpoint.pth', map_location='cpu', weights_only=False).get('meta')
+                except Exception: stored = None   # damaged: `Checkpoint.restore` falls back on the previous one and checks its meta
             else: continue
             if stored is not None:
                 check_same_run(stored, run_meta(dls, loss, with_drw(loss), seed, kws.get(loss), tkw['epochs'], tkw['lr'], tkw['arch'],
@@ -350,7 +352,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
             ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
             ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
             (d / 'scores.json').write_text(json.dumps(scores))
-            (d / 'checkpoint.pth').unlink(missing_ok=True)   # the run is complete: its results replace the checkpoint
+            for f in ('checkpoint.pth', 'checkpoint.prev.pth'): (d / f).unlink(missing_ok=True)   # the run is complete: its results replace the checkpoints
     summary = summarize(runs)
     results = dict(config=config or {}, cls_num_list=list(dls.cls_num_list),
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
@@ -547,6 +549,7 @@ def elm_fastai_train(
                               eval_every=eval_every, mix=mix)
     except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
     except KeyboardInterrupt: _interrupted(out, sys.argv[1:])
+    except CheckpointError as e: _fail(str(e).splitlines()[-1].strip())   # fastai prefixes a line naming the callback
     if CtrlC.requested: _interrupted(out, sys.argv[1:])   # pressed after the last batch: the results are written, say so all the same
     say(results_table(res['summary'], res['vocab']))
     if dataset in PROTOCOL_DATASETS and epochs < PROTOCOL_EPOCHS: say(short_run_note(epochs))
