@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from fastai.learner import load_learner
 from elm_fastai.data import lt_dls
-from elm_fastai.predictions import save_test_logits, load_test_logits
+from elm_fastai.predictions import save_test_logits, load_test_logits, confusion_counts
 from lt_report import _renamed_pickle
 
 RESULTS = Path(__file__).resolve().parent / 'results'
@@ -36,7 +36,8 @@ def main():
         learn.dls = dls
         tmp = save_test_logits(learn, d / 'test_logits.tmp.npz', dl=dls.valid)
         s = load_test_logits(tmp)
-        pc = 100 * np.array([(s['logits'].argmax(1)[s['targets'] == c] == c).mean() for c in range(len(s['vocab']))])
+        cm = confusion_counts(s['logits'], s['targets'])
+        pc = 100 * cm.diagonal() / cm.sum(1)
         diff = np.abs(pc - np.array(scores['per_class'])).max()
         if diff > 0.5:
             tmp.unlink()

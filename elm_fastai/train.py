@@ -123,11 +123,13 @@ class CtrlC(Callback):
     after_batch = before_epoch
 
 # %% ../nbs/05_train.ipynb #c2760b4c
+_META_DEFAULTS = dict(eval_every=1, mix=None)   # settings a run's meta records only where they differ from these
+
 def run_meta(dls, loss, drw, seed, loss_kw, epochs, lr, arch, precision, eval_every=1, mix=None) -> dict:
     "What a run is: the settings that make its result, stored in its checkpoint and scores and compared when it is resumed"
     return dict(name=run_name(loss, drw, loss_kw), loss=loss, loss_kw=dict(loss_kw or {}), drw=drw, epochs=epochs, lr=lr, arch=arch, seed=seed,
                 precision=precision or default_precision(getattr(dls, 'device', None)), n_train=sum(dls.cls_num_list),
-                **{k: v for k, v in dict(eval_every=eval_every, mix=mix).items() if v != dict(eval_every=1, mix=None)[k]})   # recorded where not the default
+                **{k: v for k, v in dict(eval_every=eval_every, mix=mix).items() if v != _META_DEFAULTS[k]})   # recorded where not the default
 
 SETTING_FLAGS = dict(epochs='--epochs', lr='--lr', arch='--arch', precision='--precision', drw='--drw', loss_kw='--lam/--pick/--enlarge',
                      eval_every='--eval-every', mix='--mix', n_train='the training set (--dataset, --data-path, --imb-ratio, --imb-type)')
@@ -138,7 +140,7 @@ def check_same_run(stored:dict, # the meta a run folder holds (checkpoint or sco
                   ):
     "FileExistsError in one line naming the first setting in which a stored run differs from this call's"
     for k in sorted(set(stored) | set(wanted), key=lambda k: (k not in SETTING_FLAGS, k)):
-        a, b = stored.get(k, dict(eval_every=1, mix=None).get(k)), wanted.get(k, dict(eval_every=1, mix=None).get(k))
+        a, b = stored.get(k, _META_DEFAULTS.get(k)), wanted.get(k, _META_DEFAULTS.get(k))
         if json.dumps(a, sort_keys=True, default=str) != json.dumps(b, sort_keys=True, default=str):
             raise FileExistsError(f"{SETTING_FLAGS.get(k, k)}: the runs in {where} used {a}, this command asks {b}; use a new --out (or the same settings)")
 
