@@ -6,8 +6,9 @@ Docs: https://elm-fastai.github.io/elm-fastai/checkpoint.html.md"""
 
 # %% ../nbs/04b_checkpoint.ipynb #1232052f
 from __future__ import annotations
-import json, os, random, shutil, time, warnings
+import json, os, pickle, random, shutil, time, warnings
 from pathlib import Path
+from contextlib import contextmanager
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
@@ -19,14 +20,16 @@ from .callbacks import weight_holder
 from .checks import check_int
 
 # %% auto #0
-__all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'CheckpointError', 'Checkpoint', 'plot_history',
-           'trim_heap', 'TrimHeap']
+__all__ = ['rng_states', 'set_rng_states', 'first_pass', 'EpochHistory', 'CheckpointError', 'WriteError', 'written',
+           'plain_types', 'read_checkpoint', 'Checkpoint', 'plot_history', 'trim_heap', 'TrimHeap']
 
 # %% ../nbs/04b_checkpoint.ipynb #9927f9d5
 def rng_states(dls=None, # the `DataLoaders` whose shuffling generator is saved too
               ) -> dict:
-    "The states of the random generators a fastai run draws from: Python, NumPy, PyTorch (CPU, CUDA) and the shuffling of `dls.train`"
-    s = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
+    "The states of the random generators a fastai run draws from: Python, NumPy, PyTorch (CPU, CUDA) and the shuffling of `dls.train`, as tensors and plain Python types"
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    s = dict(python=random.getstate(), torch=torch.get_rng_state(),
+             numpy=dict(kind=kind, keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), cached=float(cached)))
     if torch.cuda.is_available(): s['cuda'] = torch.cuda.get_rng_state_all()
     if dls is not None: s['shuffle'] = plain_dl(dls.train).rng.getstate()
     return s
@@ -34,9 +37,12 @@ def rng_states(dls=None, # the `DataLoaders` whose shuffling generator is saved 
 def set_rng_states(states:dict, # from `rng_states`
                    dls=None): # the `DataLoaders` whose training shuffling to restore
     "Restore the generators saved by `rng_states`"
-    random.setstate(states['python']); np.random.set_state(states['numpy']); torch.set_rng_state(states['torch'])
+    n = states['numpy']
+    if isinstance(n, dict): n = (n['kind'], n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached'])   # else NumPy's own tuple (older checkpoints)
+    random.setstate(states['python']); np.random.set_state(n); torch.set_rng_state(states['torch'])
     if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(states['cuda'])
     if dls is not None and 'shuffle' in states: plain_dl(dls.train).rng.setstate(states['shuffle'])
+
 
 # %% ../nbs/04b_checkpoint.ipynb #764ba88e
 def first_pass(dls): # the `DataLoaders` about to be trained on
@@ -87,6 +93,61 @@ class EpochHistory(Callback):
 class CheckpointError(Exception):
     "A checkpoint could not be written or read; the message says what, where, and what to do"
 
+class WriteError(CheckpointError):
+    "A file of a run (checkpoint, learner, results) could not be written; the message says what, where, the space it needs and what is kept"
+
+@contextmanager
+def written(path, # the file to write
+            what:str, # what it is, for the message ('the results', 'the checkpoint of epoch 7')
+            need=None, # its size in bytes, if known before writing (else: the size of the file it replaces)
+            kept:str='the files written before it are kept', # what the user still has, for the message
+            prev=None, # move the file being replaced here first (a second generation), instead of deleting it
+           ):
+    "Write `path` through a temporary file beside it (yielded): it replaces `path` only once complete; a failure is one `WriteError` line, no temporary file left"
+    path = Path(path)
+    tmp = path.with_name(f'{path.stem}.tmp{path.suffix}')   # the same suffix: `np.savez`, `savefig` and `export` go by it
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try: yield tmp
+    except (OSError, RuntimeError) as e:   # a full disk shows as either (torch's zip writer raises RuntimeError)
+        tmp.unlink(missing_ok=True)
+        if need is None and path.exists(): need = path.stat().st_size
+        size = '' if need is None else f'it needs about {need / 2**20:.1f} MB and '
+        raise WriteError(f"could not write {what} to {tmp} ({type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''}); "
+                         f"{size}{shutil.disk_usage(path.parent).free / 2**20:.0f} MB are free there. Free some space (or move --out), "
+                         f"then run the same command with --resume: {kept}") from None
+    if prev is not None and path.exists(): os.replace(path, prev)
+    os.replace(tmp, path)
+
+def plain_types(o):
+    "`o` with fastcore's `L` as lists, fastai's tensor subclasses as plain tensors, NumPy arrays and scalars as tensors and Python numbers, so that `torch.load(weights_only=True)` reads it"
+    if isinstance(o, Tensor): return o if type(o) is Tensor else o.as_subclass(Tensor)
+    if isinstance(o, dict): return {k: plain_types(v) for k, v in o.items()}
+    if isinstance(o, (list, L)): return [plain_types(v) for v in o]
+    if isinstance(o, tuple): return tuple(plain_types(v) for v in o)
+    if isinstance(o, np.ndarray): return torch.from_numpy(o)
+    if isinstance(o, np.generic): return o.item()
+    return o
+
+def _legacy_types():
+    "What checkpoints written before `plain_types` hold besides tensors and plain types: NumPy arrays, scalars and dtypes, fastcore's `L`, fastai's `TensorBase` (data, no code)"
+    mod = getattr(np, '_core', None) or np.core
+    return [mod.multiarray._reconstruct, mod.multiarray.scalar, np.ndarray, np.dtype, L, TensorBase,
+            *(type(np.dtype(t)) for t in ('uint32', 'float64', 'int64'))]
+
+def read_checkpoint(f, # a `checkpoint.pth`
+                    map_location='cpu', # where the tensors go
+                   ) -> dict:
+    "Load `f` as data only (`weights_only=True`): a file that holds any other Python object is refused with a one-line `CheckpointError`"
+    try:
+        with torch.serialization.safe_globals(_legacy_types()): return torch.load(f, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError:
+        allowed = {f'{t.__module__}.{t.__qualname__}' for t in _legacy_types()}
+        try: unsafe = [g for g in torch.serialization.get_unsafe_globals_in_checkpoint(f) if g not in allowed]
+        except Exception: unsafe = []   # not even a zip archive
+        if not unsafe: raise   # a damaged file, for the caller's fallback
+        raise CheckpointError(f"{f} holds Python objects that are not tensors or plain data ({', '.join(unsafe)}); it is not loaded, since loading "
+                              "them would run code from the file: resume only from checkpoints elm-fastai wrote, or delete it to train this run afresh") from None
+
 class Checkpoint(EpochHistory):
     "An `EpochHistory` that saves after every epoch what the run needs to go on, in `path/checkpoint.pth`, keeping the one before as `checkpoint.prev.pth`"
     def __init__(self,
@@ -101,19 +162,21 @@ class Checkpoint(EpochHistory):
     @property
     def prev(self) -> Path: return self.path/'checkpoint.prev.pth'
 
-    def _read(self, f): return torch.load(f, map_location=model_device(self.learn.model), weights_only=False)
+    def _read(self, f): return read_checkpoint(f, model_device(self.learn.model))
     def _write(self, state, f): torch.save(state, f)
 
     def _load_latest(self):
         "The newest checkpoint that can be read: `fname`, else `prev` with a one-line warning; CheckpointError when neither"
         if self.fname.exists():
             try: return self._read(self.fname)
-            except Exception as e: why = f"{type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"
+            except CheckpointError: raise   # refused (not data): not a damaged file to fall back from
+            except Exception as e: why = type(e).__name__ + (f': {str(e).splitlines()[0][:100]}' if str(e).strip() else '')
         else: why = 'missing'
         if not self.prev.exists():
             raise CheckpointError(f"{self.fname} cannot be read ({why}) and there is no previous checkpoint: delete {self.path} to train this run afresh")
         warnings.warn(f"{self.fname} cannot be read ({why}): resuming from the previous checkpoint, {self.prev.name}")
         try: return self._read(self.prev)
+        except CheckpointError: raise
         except Exception as e:
             raise CheckpointError(f"neither {self.fname} ({why}) nor {self.prev} ({type(e).__name__}) can be read: delete {self.path} to train this run afresh") from None
 
@@ -129,7 +192,7 @@ class Checkpoint(EpochHistory):
         self.learn.model.load_state_dict(ck['model'])
         first_pass(self.dls)   # before the generators are set: it draws from them
         if self.learn.opt is None: self.learn.create_opt()
-        self.learn.opt.load_state_dict(ck['opt'])
+        self.learn.opt.load_state_dict(dict(state=ck['opt']['state'], hypers=L(ck['opt']['hypers'])))
         set_rng_states(ck['rng'][rank_distrib()], self.dls)   # each rank's own generators
         self.history, self.smooth = ck['history'], ck['smooth_loss']
         return ck['epoch'] + 1
@@ -147,19 +210,12 @@ class Checkpoint(EpochHistory):
         rngs = all_rng_states(rng_states(self.dls))   # every rank takes part; rank 0 writes
         if not is_main(): return
         sl, model = self.recorder.smooth_loss, getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DDP
-        state = dict(epoch=self.epoch, meta=self.meta, model=model.state_dict(), opt=self.learn.opt.state_dict(),
-                     rng=rngs, smooth_loss=(sl.val.detach().cpu(), sl.count), history=self.history)
-        self.path.mkdir(parents=True, exist_ok=True)
-        tmp = self.fname.with_suffix('.tmp')
-        try: self._write(state, tmp)
-        except (OSError, RuntimeError) as e:   # a full disk shows as either (torch's zip writer raises RuntimeError)
-            tmp.unlink(missing_ok=True)
-            need = self.fname.stat().st_size if self.fname.exists() else sum(v.numel() * v.element_size() for v in state['model'].values())
-            raise CheckpointError(f"could not write the checkpoint of epoch {self.epoch + 1} to {tmp} ({type(e).__name__}: {str(e).splitlines()[0][:80]}); "
-                                  f"it needs about {need / 2**20:.1f} MB and {shutil.disk_usage(self.path).free / 2**20:.0f} MB are free there. "
-                                  f"Free some space (or move --out), then resume: the last good checkpoint, {self.fname.name}, is kept") from None
-        if self.fname.exists(): os.replace(self.fname, self.prev)   # the generation before, in case the new one is damaged later
-        os.replace(tmp, self.fname)
+        state = dict(epoch=self.epoch, meta=plain_types(self.meta), model=model.state_dict(), opt=plain_types(self.learn.opt.state_dict()),
+                     rng=plain_types(rngs), smooth_loss=plain_types((sl.val.detach().cpu(), int(sl.count))), history=plain_types(self.history))   # data only: `read_checkpoint`
+        need = None if self.fname.exists() else sum(v.numel() * v.element_size() for v in state['model'].values())
+        with written(self.fname, f'the checkpoint of epoch {self.epoch + 1}', need, f'the last good checkpoint, {self.fname.name}, is kept',
+                     prev=self.prev) as tmp:   # the generation before stays, in case the new one is damaged later
+            self._write(state, tmp)
 
 # %% ../nbs/04b_checkpoint.ipynb #1353a144
 def plot_history(history:list, # rows of `EpochHistory.history` (or of a run's `results.json`)

@@ -12,11 +12,12 @@ import torch
 import torch.distributed as dist
 from fastai.basics import *
 from fastai.callback.progress import ProgressCallback
+from fastcore.xtras import modified_env
 
 
 # %% auto #0
 __all__ = ['DISTRIBUTED_EXTRA', 'fastai_distributed', 'plain_dl', 'is_distributed', 'is_main', 'all_rng_states',
-           'end_distributed', 'distributed_ctx']
+           'end_distributed', 'distributed_ctx', 'local_eval']
 
 # %% ../nbs/04c_distributed.ipynb #806d0e3c
 DISTRIBUTED_EXTRA = 'pip install "elm-fastai[distributed]"'
@@ -74,3 +75,7 @@ def distributed_ctx(learn:Learner): # the learner about to fit
     finally:   # fastai's `detach_distributed` gives ranks > 0 a progress bar, even where there was none
         if not had_bar and hasattr(learn, 'progress'): learn.remove_cb(ProgressCallback)
 
+@contextmanager
+def local_eval():
+    "Inside, this process evaluates on its own: fastai's predictions and metrics are not gathered from the other ranks"
+    with modified_env('WORLD_SIZE'): yield   # unset: fastai's `num_distrib` (read by `to_detach`, `maybe_gather`) and `is_distributed` see one process

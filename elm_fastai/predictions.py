@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from fastai.basics import *
-from fastcore.xtras import modified_env
+from .distributed import local_eval
 
 # %% auto #0
 __all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'degenerate_flags', 'posthoc_adjusted', 'probabilities',
@@ -25,7 +25,7 @@ def save_test_logits(learn:Learner, # a trained `Learner`
                      dl=None, # the test data (default: the validation set)
                     ) -> Path:
     "Write the raw logits of `learn` on `dl` (float16), the targets, the class names and the loss' logit scale to `path`"
-    with modified_env('WORLD_SIZE'), learn.no_bar():   # one process's pass over the whole of `dl` (no gathering across ranks under torchrun), no progress bar
+    with local_eval(), learn.no_bar():   # one process's pass over the whole of `dl` (no gathering across ranks under torchrun), no progress bar
         logits, targets = learn.get_preds(dl=dl, act=noop)
     vocab = [str(v) for v in getattr(learn.dls, 'vocab', range(logits.shape[1]))]
     scale = float(getattr(getattr(learn.loss_func, 'func', learn.loss_func), 's', 1.))

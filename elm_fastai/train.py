@@ -25,9 +25,9 @@ from .data import lt_dls
 from .longtail import shot_groups
 from .models import check_arch
 import matplotlib.pyplot as plt
-from .checkpoint import first_pass, EpochHistory, Checkpoint, CheckpointError, plot_history
+from .checkpoint import first_pass, EpochHistory, Checkpoint, CheckpointError, plot_history, read_checkpoint, written
 from .precision import PRECISIONS, default_precision, DeviceMixedPrecision
-from .distributed import distributed_ctx, end_distributed, is_distributed, is_main, fastai_distributed
+from .distributed import distributed_ctx, end_distributed, is_distributed, is_main, fastai_distributed, local_eval
 from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
 from .callbacks import EvalEvery, StopOnDivergence
@@ -184,7 +184,8 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
                 for cb in learn.cbs:   # the batch stopped inside autocast: leave it, or the next run of this process trains in it
                     if isinstance(cb, DeviceMixedPrecision): cb.release()
         if diverged is None and stop.diverged is not None: diverged = dict(epoch=stop.diverged, reason=stop.reason)   # the end-of-epoch check
-        per_class = per_class_accuracy(learn).numpy() if diverged is None else np.full(len(counts), np.nan)   # every rank evaluates the whole test set
+        with local_eval():   # every rank evaluates the whole test set on its own: nothing gathered from the other ranks
+            per_class = per_class_accuracy(learn).numpy() if diverged is None else np.full(len(counts), np.nan)
     n_test = np.bincount(np.asarray(dls.valid.dataset.y.cpu()) if hasattr(dls.valid.dataset, 'y')
                          else [int(y) for _, y in dls.valid_ds], minlength=len(counts))
     h = hist.history
@@ -330,13 +331,14 @@ def run_experiments(dls, # long-tailed `DataLoaders`
         for loss, seed, d in plan:
             if (d / 'scores.json').exists(): stored = json.loads((d / 'scores.json').read_text()).get('meta')   # None: a run from before the meta was kept
             elif (d / 'checkpoint.pth').exists():
-                try: stored = torch.load(d / 'checkpoint.pth', map_location='cpu', weights_only=False).get('meta')
+                try: stored = read_checkpoint(d / 'checkpoint.pth').get('meta')
                 except Exception: stored = None   # damaged: `Checkpoint.restore` falls back on the previous one and checks its meta
             else: continue
             if stored is not None:
                 check_same_run(stored, run_meta(dls, loss, with_drw(loss), seed, kws.get(loss), tkw['epochs'], tkw['lr'], tkw['arch'],
                                                 tkw['precision'], tkw['eval_every'], tkw['mix']), out)
     runs, vocab = [], [str(v) for v in dls.vocab]
+    kept = "the run's checkpoint and the finished runs are kept"
     with folder_lock(out) if is_main() else nullcontext():   # one process per folder
         for loss, seed, d in plan:
             if (d / 'scores.json').exists(): runs.append(json.loads((d / 'scores.json').read_text())); continue
@@ -347,20 +349,25 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                 print(f"warning: {scores['name']} seed {seed} diverged at epoch {scores['diverged']['epoch'] + 1} ({scores['diverged']['reason']}): "
                       "results.json records it as diverged; try a lower --lr, or --precision fp32", file=sys.stderr, flush=True)
             else:
-                learn.export(out.absolute() / f"{scores['name']}_seed{seed}.pkl")
-                saved = load_test_logits(save_test_logits(learn, d / 'test_logits.npz'))   # the last epoch's test logits: every later analysis, without the pickle
+                with written(out.absolute() / f"{scores['name']}_seed{seed}.pkl", f"the learner of {scores['name']} seed {seed}",
+                             sum(p.numel() * p.element_size() for p in learn.model.state_dict().values()), kept) as f: learn.export(f)
+                with written(d / 'test_logits.npz', f"the test logits of {scores['name']} seed {seed}", kept=kept) as f: save_test_logits(learn, f)
+                saved = load_test_logits(d / 'test_logits.npz')   # the last epoch's test logits: every later analysis, without the pickle
                 scores['flags'] = degenerate_flags(saved['logits'], saved['targets'], saved['vocab'])
                 for f in scores['flags']: print(f"warning: {scores['name']} seed {seed} {f}", file=sys.stderr, flush=True)
             ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
-            ax.figure.savefig(d / 'history.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
-            (d / 'scores.json').write_text(json.dumps(scores))
+            with written(d / 'history.png', f"the history plot of {scores['name']} seed {seed}", kept=kept) as f: ax.figure.savefig(f, dpi=110, bbox_inches='tight')
+            plt.close(ax.figure)
+            text = json.dumps(scores)
+            with written(d / 'scores.json', f"the scores of {scores['name']} seed {seed}", len(text), kept) as f: f.write_text(text)
             for f in ('checkpoint.pth', 'checkpoint.prev.pth'): (d / f).unlink(missing_ok=True)   # the run is complete: its results replace the checkpoints
     summary = summarize(runs)
     results = dict(config=config or {}, cls_num_list=list(dls.cls_num_list),
                    vocab=[str(v) for v in dls.vocab], runs=runs, summary=summary)
     if not is_main(): return results
-    (out / 'results.json').write_text(json.dumps(results, indent=1))
-    save_per_class_plot(summary, results['cls_num_list'], results['vocab'], out / 'per_class_accuracy.png')
+    text, kept = json.dumps(results, indent=1), 'every finished run is kept in its scores.json'
+    with written(out / 'results.json', 'the results', len(text), kept) as f: f.write_text(text)
+    with written(out / 'per_class_accuracy.png', 'the per-class plot', kept=kept) as f: save_per_class_plot(summary, results['cls_num_list'], results['vocab'], f)
     return results
 
 # %% ../nbs/05_train.ipynb #34c5e248
@@ -391,7 +398,7 @@ def _interrupted(out, argv):
     "Ctrl-C: one line, the epoch of the last checkpoint and the command that goes on from it, then exit 130"
     cks = sorted(Path(out).glob('runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
     if cks:
-        try: where = f"{cks[-1].parent.name} has a checkpoint after epoch {torch.load(cks[-1], map_location='cpu', weights_only=False)['epoch'] + 1}"
+        try: where = f"{cks[-1].parent.name} has a checkpoint after epoch {read_checkpoint(cks[-1])['epoch'] + 1}"
         except Exception: where = f"{cks[-1].parent.name} has a checkpoint"
     else: where = 'no epoch of the unfinished run was checkpointed yet'
     again = shlex.join(['elm_fastai_train', *argv] + ([] if '--resume' in argv else ['--resume']))   # quoted for a shell
