@@ -14,8 +14,8 @@ from fastai.basics import *
 from .distributed import local_eval
 
 # %% auto #0
-__all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'degenerate_flags', 'posthoc_adjusted', 'probabilities',
-           'reliability', 'ece', 'plot_reliability']
+__all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'stored_confusions', 'degenerate_flags',
+           'posthoc_adjusted', 'probabilities', 'reliability', 'ece', 'plot_reliability']
 
 # %% ../nbs/04f_predictions.ipynb #76dfefed
 def _int_dtype(n:int): return np.int16 if n < 2**15 else np.int32
@@ -50,6 +50,19 @@ def confusion_counts(logits, # (N, C) logits or probabilities
     logits, targets = np.asarray(logits), np.asarray(targets).astype(np.int64)
     n = logits.shape[1]
     return np.bincount(targets * n + logits.argmax(1), minlength=n * n).reshape(n, n)
+
+# %% ../nbs/04f_predictions.ipynb #911596d1
+def stored_confusions(cm, # C × C counts from `confusion_counts`
+                      max_full:int=100, # keep the whole matrix up to this many classes
+                      top_k:int=5, # beyond it: the most frequent wrong predictions kept per class
+                     ) -> dict:
+    "The confusions a run keeps: `counts` (the whole matrix) for at most `max_full` classes, else per class `correct`, `total` and `top` ([predicted class, count] pairs, most frequent first)"
+    cm = np.asarray(cm, dtype=np.int64)
+    if len(cm) <= max_full: return dict(counts=cm.tolist())
+    off = cm.copy(); np.fill_diagonal(off, 0)
+    top = [[[int(j), int(row[j])] for j in np.argsort(-row, kind='stable')[:top_k] if row[j] > 0] for row in off]
+    return dict(correct=cm.diagonal().tolist(), total=cm.sum(1).tolist(), top=top)
+
 
 # %% ../nbs/04f_predictions.ipynb #84eca69b
 def degenerate_flags(logits, # (N, C) test logits

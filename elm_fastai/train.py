@@ -31,7 +31,7 @@ from .distributed import distributed_ctx, end_distributed, is_distributed, is_ma
 from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
 from .callbacks import EvalEvery, StopOnDivergence
-from .predictions import save_test_logits, load_test_logits, degenerate_flags
+from .predictions import save_test_logits, load_test_logits, degenerate_flags, confusion_counts, stored_confusions
 from .learner import MIXES
 
 # %% auto #0
@@ -354,6 +354,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                 with written(d / 'test_logits.npz', f"the test logits of {scores['name']} seed {seed}", kept=kept) as f: save_test_logits(learn, f)
                 saved = load_test_logits(d / 'test_logits.npz')   # the last epoch's test logits: every later analysis, without the pickle
                 scores['flags'] = degenerate_flags(saved['logits'], saved['targets'], saved['vocab'])
+                scores['confusion'] = stored_confusions(confusion_counts(saved['logits'], saved['targets']))   # row: true class, column: predicted
                 for f in scores['flags']: print(f"warning: {scores['name']} seed {seed} {f}", file=sys.stderr, flush=True)
             ax = plot_history(scores['history'], list(dls.cls_num_list), vocab, title=f"{scores['name']}, seed {seed}")
             with written(d / 'history.png', f"the history plot of {scores['name']} seed {seed}", kept=kept) as f: ax.figure.savefig(f, dpi=110, bbox_inches='tight')
