@@ -51,7 +51,7 @@ def confusion_counts(logits, # (N, C) logits or probabilities
     n = logits.shape[1]
     return np.bincount(targets * n + logits.argmax(1), minlength=n * n).reshape(n, n)
 
-# %% ../nbs/04f_predictions.ipynb #911596d1
+# %% ../nbs/04f_predictions.ipynb #39c3eb43
 def stored_confusions(cm, # C × C counts from `confusion_counts`
                       max_full:int=100, # keep the whole matrix up to this many classes
                       top_k:int=5, # beyond it: the most frequent wrong predictions kept per class
