@@ -12,7 +12,7 @@ after each epoch: rerun the same command to resume. Writes `benchmarks/results/c
 """
 from pathlib import Path
 from elm_fastai.data import lt_dls
-from lt_report import benchmark_args, run_groups, command_line, write_report
+from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders
 
 # group: (losses, DRW, loss settings); each group is one folder of runs
 GROUPS = {'ce': (['ce'], False, None), 'ldam_drw': (['ldam'], True, None), 'elm': (['elm'], False, None),
@@ -60,14 +60,14 @@ def main():
                  'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).',
                  'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
-        write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, '
-                     f'{a.epochs} epochs: test accuracy (%)', command_line('benchmarks/cifar10_lt.py'), setup, runs, res,
+        write_report(Path(a.out) / f'{tag}.md', out, f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs: test accuracy (%)',
+                     command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, plan),
                      dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups, **kw),
-                     [f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png` (and of each group: `{tag}/seedS/GROUP/`); every run: `{tag}/results.json`.',
+                     [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.', '',
                       f'Published top-1 on lossless CIFAR-10-LT (ResNet-32, 200 epochs; LDAM-DRW paper): {pub}. Indicative only: '
-                      'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.',
+                      'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.', '',
                       *([PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
-                     pairs=PAIRS, logits_out=out)
+                     pairs=PAIRS)
     run_groups(dls, train, out, a.report_only, None, **kw)
     runs, res = run_groups(dls, plan, out, True, **kw)   # every finished group, whichever process trained it
     if runs: report(runs, res)

@@ -3,17 +3,17 @@
     python benchmarks/confusions.py [--dataset fmnist|cifar10] [--imb-ratio 100] [--seed 0] [--top 3]
                                     [--folder TAG] [--reference LDAM-DRW]
 
-Reads `benchmarks/results/TAG/seedS/*/runs/*/test_logits.npz` (TAG: `fmnist_lt_rRATIO` of `fmnist_lt.py`, or
-`cifar10_lt_rRATIO_resnet32_e200` of `cifar10_lt.py`), committed files that every run writes, so it works from a fresh
-clone; a run finished before the logits were saved gets them from its exported learner with
-`python benchmarks/backfill_logits.py TAG` on the machine that trained it. Writes `benchmarks/results/TAG_confusions.md`:
+Reads the test-set confusions each run stores in `benchmarks/results/TAG/seedS/*/runs/*/scores.json`, or computes them
+from its saved `test_logits.npz` (TAG: `fmnist_lt_rRATIO` of `fmnist_lt.py`, or `cifar10_lt_rRATIO_resnet32_e200` of
+`cifar10_lt.py`), committed files, so it works from a fresh clone; a run finished before either was saved gets its logits from its exported learner with
+`python benchmarks/backfill_logits.py TAG` on the machine that trained it. Writes `benchmarks/results/TAG_confusions.md` (seed 0; `TAG_seedS_confusions.md` for another seed):
 for each method, each class's most frequent predictions; then, for each method against the reference run, the
 (true class, predicted class) pairs whose count changed most.
 """
 import argparse, json
 from pathlib import Path
 import torch
-from elm_fastai.predictions import load_test_logits, confusion_counts
+from elm_fastai.report import collect_runs, run_dir_name
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 
@@ -38,19 +38,17 @@ def main():
     a = p.parse_args()
     tag = a.folder or (f'fmnist_lt_r{a.imb_ratio:g}' if a.dataset == 'fmnist' else f'cifar10_lt_r{a.imb_ratio:g}_resnet32_e200')
     root = RESULTS / tag / f'seed{a.seed}'
-    files = sorted(root.glob('*/runs/*/test_logits.npz'))
-    if not files: raise SystemExit(f'no saved test logits (runs/*/test_logits.npz) in {root}/*/: run the benchmark, or '
-                                   f'benchmarks/backfill_logits.py {tag} where its exported learners are')
-    saved = {f.parent.name: load_test_logits(f) for f in files}
-    counts = json.loads((files[0].parents[2] / 'results.json').read_text())['cls_num_list']
-    vocab = saved[files[0].parent.name]['vocab']
+    got = collect_runs(*sorted(d for d in root.iterdir() if d.is_dir())) if root.is_dir() else None   # each run's stored confusions (or its saved logits)
+    cms = {run_dir_name(r['name'], r['seed']): torch.as_tensor(r['confusion']['counts']) for r in (got['runs'] if got else []) if 'counts' in r.get('confusion', {})}
+    if not cms: raise SystemExit(f'no run in {root}/*/ stored its test-set confusions (scores.json) or test logits (runs/*/test_logits.npz): run the '
+                                 f'benchmark, or benchmarks/backfill_logits.py {tag} where its exported learners are')
+    counts, vocab = got['cls_num_list'], got['vocab']
     C = len(vocab)
-    n_test = len(saved[files[0].parent.name]['targets']) // C
+    n_test = int(next(iter(cms.values())).sum()) // C
     md = [f'# {tag}, seed {a.seed}: where each class\'s {n_test:,} test images go', '',
           f'Command: `python benchmarks/confusions.py --dataset {a.dataset} --imb-ratio {a.imb_ratio:g} --seed {a.seed}'
-          + (f' --folder {a.folder}' if a.folder else '') + f'` (saved test logits in `{tag}/seed{a.seed}/*/runs/*/`). '
+          + (f' --folder {a.folder}' if a.folder else '') + f'` (stored confusions or saved test logits in `{tag}/seed{a.seed}/*/runs/*/`). '
           f'Training images per class: {counts}.', '']
-    cms = {name: torch.as_tensor(confusion_counts(s['logits'], s['targets'])) for name, s in saved.items()}
     for name, cm in cms.items():
         md += [f'## {name}', '', f'| true class (training images) | predicted as (test images of {n_test:,}) |', '|---|---|']
         for c in range(C):
@@ -65,7 +63,7 @@ def main():
             md += [f'## Confusions that moved: {ref_name} → {name}', '',
                    f'The {a.moved} (true → predicted) pairs of wrong predictions whose count changed most.', '',
                    f'| true → predicted | {a.reference} | {name.removesuffix(f"_seed{a.seed}")} | change |', '|---|---|---|---|'] + moved_pairs(cm, ref, vocab, a.moved) + ['']
-    out = RESULTS / f'{tag}_confusions.md'
+    out = RESULTS / (f'{tag}_confusions.md' if a.seed == 0 else f'{tag}_seed{a.seed}_confusions.md')   # one file per seed
     out.write_text('\n'.join(md))
     print('\n'.join(md))
 

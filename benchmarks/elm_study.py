@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from elm_fastai.data import lt_dls
-from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion
+from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion, group_folders
 
 # group: (losses, drw, loss_kw), in the order they are trained (the most informative first)
 VARIANTS = {'elm_drw_pair': (['elm'], True, dict(pick='pair')), 'elm_drw_enlarge': (['elm'], True, dict(enlarge=True)),
@@ -69,14 +69,15 @@ def main():
                  f'`{bench.name}`.']
         notes = ['## Collapsed classes', '', 'Classes whose accuracy is below half of LDAM-DRW\'s, and at least 20 points below it, in the same seed, and '
                  'where their test images went (from the confusion matrices in `confusions.json`):', '',
-                 *collapses(runs, cms, res['vocab'], res['cls_num_list']), '',
-                 f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png`; every run: `{tag}/results.json`.']
-        write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'ELM study, {NAMES[a.dataset]}-LT ρ = {a.imb_ratio:g}: '
-                     'test accuracy (%)', command_line('benchmarks/elm_study.py'), setup, runs, res,
+                 *collapses(runs, cms, res['vocab'], res['cls_num_list'])]
+        write_report(Path(a.out) / f'{tag}.md', out, f'ELM study, {NAMES[a.dataset]}-LT ρ = {a.imb_ratio:g}: test accuracy (%)',
+                     command_line('benchmarks/elm_study.py'), setup, group_folders(bench, ref_plan) + group_folders(out, plan),
                      dict(dataset=a.dataset, imb_ratio=a.imb_ratio, seeds=seeds, **kw), notes)
 
-    ref_runs, _ = run_groups(dls, [(s, *g) for s in seeds for g in REFERENCES], bench, a.report_only, **kw)
-    run_groups(dls, [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups], out, a.report_only,
+    ref_plan = [(s, *g) for s in seeds for g in REFERENCES]
+    plan = [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups]
+    ref_runs, _ = run_groups(dls, ref_plan, bench, a.report_only, **kw)
+    run_groups(dls, plan, out, a.report_only,
                lambda runs, res: report(ref_runs + runs, res), **kw)
 
 if __name__ == '__main__': main()

@@ -10,7 +10,7 @@ Needs Debian's `dataset-fashion-mnist`. Rerun the command to resume; `--report-o
 """
 from pathlib import Path
 from elm_fastai.data import lt_dls
-from lt_report import benchmark_args, run_groups, command_line, write_report
+from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders
 
 def main():
     a = benchmark_args(__doc__)
@@ -30,10 +30,10 @@ def main():
                  f'{a.arch} (cosine head for LDAM/ELM, linear otherwise), {a.epochs} epochs, batch 128, SGD lr 0.1, '
                  f'mean ± std over the seeds each row ran (n_seeds; planned: {seeds}, finished for some method: {done}). '
                  'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).']
-        write_report(Path(a.out) / f'{tag}.md', out / 'results.json', f'Fashion-MNIST-LT, ρ = {a.imb_ratio:g}: test accuracy (%)',
-                     command_line('benchmarks/fmnist_lt.py'), setup, runs, res,
+        write_report(Path(a.out) / f'{tag}.md', out, f'Fashion-MNIST-LT, ρ = {a.imb_ratio:g}: test accuracy (%)',
+                     command_line('benchmarks/fmnist_lt.py'), setup, group_folders(out, plan),
                      dict(dataset='fmnist', imb_ratio=a.imb_ratio, seeds=seeds, **kw),
-                     [f'Per-class accuracy of every row: `{tag}/per_class_accuracy.png` (and of each group: `{tag}/seedS/GROUP/`); every run: `{tag}/results.json`.'])
+                     [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.'])
     run_groups(dls, plan, out, a.report_only, report, **kw)
 
 if __name__ == '__main__': main()

@@ -1,4 +1,4 @@
-"""Shared by the accuracy benchmarks: options, the machine line, and results.json with a markdown report.
+"""Shared by the accuracy benchmarks: options, the machine line, and the report (the package's `elm_fastai.report`) of their finished groups.
 
 Runs are trained by `elm_fastai.train.run_groups`. A group is one `run_experiments` call (some losses, one seed) stored in `OUT/seedS/GROUP/`; a group whose results.json
 exists is read instead of trained again, and an unfinished run goes on from its last epoch (`OUT/seedS/GROUP/runs/RUN/checkpoint.pth`),
@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from fastai.learner import load_learner
 from fastai.interpret import ClassificationInterpretation
-from elm_fastai.train import run_groups, summarize, results_table, save_per_class_plot, paired_difference, paired_verdict   # run_groups: imported by the benchmark scripts from here
-from elm_fastai.predictions import load_test_logits, posthoc_adjusted, probabilities, ece, plot_reliability
-import matplotlib.pyplot as plt
+from elm_fastai.train import run_groups   # imported by the benchmark scripts from here
+from elm_fastai import report
+from elm_fastai.report import collect_runs
 
 class _RenamedUnpickler(pickle.Unpickler):
     "Reads learners exported before a class moved between modules of the package (metrics out of `callbacks`; `data` split in commit 7865d36)"
@@ -75,105 +75,27 @@ def command_line(script:str, argv=None) -> str:
         elif o != '--report-only' and not o.startswith('--only='): keep.append(o)
     return ' '.join(['python', script] + keep)
 
-def best_table(runs:list) -> list:
-    "Markdown lines: each run's best epoch by test top-1 (what LDAM-DRW's and ELM's code report), when the runs record it"
-    runs = [r for r in runs if 'best' in r]
-    if not runs: return []
-    lines = ['Best epoch by test accuracy (LDAM-DRW and the ELM code report this one; it selects on the test set):', '',
-             '| loss | seed | best epoch | acc | balanced acc | many | medium | few |', '|---|---|---|---|---|---|---|---|']
-    f = lambda v: 'n/a' if v != v else f'{v:.2f}'
-    lines += [f"| {r['name']} | {r['seed']} | {r['best']['epoch'] + 1} | " + ' | '.join(f(r['best'][k]) for k in ('acc', 'balanced_acc', 'many', 'medium', 'few')) + ' |'
-              for r in runs]
-    return lines + ['']
-
-def paired_lines(runs:list, # every run of the report
-                 pairs:list, # (a, b) run names: a − b; b may be a list, the best of which (mean last-epoch accuracy over its seeds) is taken
-                ) -> list:
-    "Markdown lines: the per-seed differences a − b of the last and best epoch's accuracy, with their 95 % t-intervals and what they allow one to say"
-    if not pairs: return []
-    summary = {r['name']: r for r in summarize(runs)}
-    lines = ['Paired differences, seed by seed (a − b, test accuracy in points; mean, sample std with ddof = 1, 95 % t-interval '
-             'over the seeds both ran; "beats" only where the interval excludes 0):', '',
-             '| a − b | epoch | seeds | per seed | mean | std | 95 % interval | verdict |', '|---|---|---|---|---|---|---|---|']
-    f = lambda v: 'n/a' if v != v else f'{v:+.2f}'
-    for a, b in pairs:
-        if isinstance(b, (list, tuple)):
-            b = max((n for n in b if n in summary), key=lambda n: summary[n]['acc'], default=None)
-        if a not in summary or b is None or b not in summary: continue
-        for best in (False, True):
-            p = paired_difference(runs, a, b, best=best)
-            if p is None: continue
-            std = 'n/a' if p['n'] < 2 else f"{p['std']:.2f}"
-            ci = 'n/a' if p['n'] < 2 else f"[{p['low']:+.2f}, {p['high']:+.2f}]"
-            lines.append(f"| {a} − {b} | {'best' if best else 'last'} | {','.join(map(str, p['seeds']))} | "
-                         f"{', '.join(f(d) for d in p['diffs'])} | {f(p['mean'])} | {std} | {ci} | {paired_verdict(p)} |")
-    return lines + ['']
-
-def logits_lines(out:Path, # the benchmark's results folder (OUT/seedS/GROUP/runs/RUN/test_logits.npz)
-                 runs:list, # every run of the report
-                 cls_num_list:list, # training images per class
-                 png:Path|None=None, # reliability diagrams, one per method (its first seed with saved logits)
-                ) -> list:
-    "Markdown lines from the runs' saved test logits: accuracy, post-hoc logit adjustment (τ = 1) and ECE per method, mean ± sample std over seeds"
-    found = {}
-    for f in sorted(Path(out).glob('seed*/*/runs/*/test_logits.npz')):
-        r = next((r for r in runs if f"{r['name']}_seed{r['seed']}".replace(' ', '_') == f.parent.name
-                  and f.parents[3].name == f"seed{r['seed']}"), None)
-        if r is not None: found.setdefault(r['name'], []).append((r['seed'], load_test_logits(f)))
-    names = [n for n in dict.fromkeys(r['name'] for r in runs) if n in found]
-    missing = sorted({f"{r['name']} seed {r['seed']}" for r in runs if r['name'] not in found or r['seed'] not in [s for s, _ in found[r['name']]]})
-    if not names: return [f'No run of this report has saved test logits yet, so no post-hoc adjustment or calibration ({len(missing)} runs without them).', '']
-    ms = lambda v: f'{np.mean(v):.2f}' + (f' ± {np.std(v, ddof=1):.2f}' if len(v) > 1 else '')
-    lines = ['From the saved test logits (`runs/*/test_logits.npz`, the last epoch): top-1 accuracy, the same after post-hoc logit '
-             'adjustment (Menon et al.: argmax of s·z − τ log π with τ = 1, nothing tuned on the test set), and the expected '
-             'calibration error (15 bins, of softmax(s·z)); mean ± sample std (ddof = 1) over the seeds with logits:', '',
-             '| loss | seeds | acc | post-hoc LA acc | change | ECE (%) |', '|---|---|---|---|---|---|']
-    for n in names:
-        acc, adj, e = [], [], []
-        for _, s in found[n]:
-            acc.append(100 * (s['logits'].argmax(1) == s['targets']).mean())
-            adj.append(100 * (posthoc_adjusted(s['logits'], cls_num_list, s['scale']).argmax(1) == s['targets']).mean())
-            e.append(ece(probabilities(s), s['targets']))
-        lines.append(f"| {n} | {','.join(str(sd) for sd, _ in found[n])} | {ms(acc)} | {ms(adj)} | {np.mean(adj) - np.mean(acc):+.2f} | {ms(e)} |")
-    if missing: lines += ['', f'Runs without saved logits (finished before runs saved them, learner not on this machine): {", ".join(missing)}.']
-    if png is not None:
-        fig, axs = plt.subplots(1, len(names), figsize=(3 * len(names), 3.2), squeeze=False)
-        for ax, n in zip(axs[0], names):
-            sd, s = found[n][0]
-            plot_reliability(probabilities(s), s['targets'], ax=ax, title=f'{n} s{sd}')
-            ax.title.set_fontsize(8)
-        fig.tight_layout(); fig.savefig(png, dpi=110); plt.close(fig)
-        lines += ['', f'Reliability diagrams (first seed with logits of each method): `{Path(png).parent.name}/{Path(png).name}`.']
-    return lines + ['']
+def group_folders(out:Path, # the benchmark's results folder
+                  plan:list, # (seed, losses, drw, group, loss_kw) tuples of `run_groups`
+                 ) -> list:
+    "The folders `OUT/seedS/GROUP/` of the plan's groups that exist (finished, or with a run in progress), in plan order (the order of the report's rows)"
+    return [Path(out) / f'seed{p[0]}' / p[3] for p in plan if (Path(out) / f'seed{p[0]}' / p[3]).is_dir()]
 
 def write_report(md_path:Path, # the markdown report
-                 json_path:Path, # every run, the summary and the configuration
+                 out:Path, # the benchmark's results folder: the merged results.json and the plots go here
                  title:str, # first line of the report
                  command:str, # the command that made it
                  setup:list, # lines describing data, model and schedule
-                 runs:list, res:dict, config:dict,
+                 folders:list, # the group folders to report (`group_folders`)
+                 config:dict, # the benchmark's settings, recorded in results.json
                  notes:list=(), # lines after the tables
-                 pairs:list=(), # (a, b) run names for `paired_lines`
-                 logits_out:Path|None=None): # results folder whose saved test logits give the post-hoc and calibration table
-    summary = summarize(runs)
-    ts = [r['torch_threads'] for r in runs]   # None: a run from before the threads were recorded
+                 pairs:list|None=(), # (a, b) run names for the paired differences (None: the best against each other; (): none)
+                ) -> dict:
+    "The package's report (`elm_fastai.report.write_report`) of the finished groups, with the machine line first; return the collected runs"
+    got = collect_runs(*folders)
+    ts = [r.get('torch_threads') for r in got['runs']]   # None: a run from before the threads were recorded
     known = '/'.join(str(t) for t in sorted(set(ts) - {None}))
     threads = 'not recorded' if not known else known + (' (some runs: not recorded)' if None in ts else '')
-    json_path.write_text(json.dumps(dict(config=config, cls_num_list=res['cls_num_list'], vocab=res['vocab'],
-                                         runs=runs, summary=summary), indent=1))
-    save_per_class_plot(summary, res['cls_num_list'], res['vocab'], json_path.parent / 'per_class_accuracy.png')
-    md = [f'# {title}', '',
-          f'Command: `{command}` (report written {time.strftime("%Y-%m-%d")}; {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
-          f'Machine: {machine(config.get("device"), threads)}  ', *[l + '  ' for l in setup[:-1]], setup[-1], '',
-          'Last epoch (what the trained model scores; ± is the sample std over seeds, ddof = 1):', '', results_table(summary, res['vocab']), '', *best_table(runs),
-          *paired_lines(runs, pairs),
-          *(logits_lines(logits_out, runs, res['cls_num_list'], json_path.parent / 'reliability.png') if logits_out is not None else []),
-          'Wall time per run, for planning only: other jobs may have shared the machine, so it is no speed comparison.', '',
-          '| loss | seeds run | train minutes per run (mean) | seconds per epoch (median) |', '|---|---|---|---|']
-    sec = {s['name']: np.median([h['seconds'] for r in runs if r['name'] == s['name'] for h in r.get('history', [])] or [np.nan])
-           for s in summary}   # median epoch time per row, nan where the runs recorded none
-    md += [f"| {r['name']} | {r['n_seeds']} | {r['train_seconds'] / 60:.1f} | " + ('n/a (not recorded)' if np.isnan(sec[r['name']]) else f"{sec[r['name']]:.1f}") + ' |'
-           for r in summary]
-    md += ['', *notes]
-    md_path.write_text('\n'.join(md) + '\n')
-    print('\n'.join(md), flush=True)
+    text = report.write_report(got, md_path, out, title, command, [f'Machine: {machine(config.get("device"), threads)}', *setup], notes, pairs, config)
+    print(text, end='', flush=True)
+    return got

@@ -14,8 +14,9 @@ from fastai.basics import *
 from .distributed import local_eval
 
 # %% auto #0
-__all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'stored_confusions', 'degenerate_flags',
-           'posthoc_adjusted', 'probabilities', 'reliability', 'ece', 'plot_reliability']
+__all__ = ['save_test_logits', 'load_test_logits', 'confusion_counts', 'stored_confusions', 'sum_confusions', 'top_confusions',
+           'plot_confusion', 'degenerate_flags', 'posthoc_adjusted', 'probabilities', 'reliability', 'ece',
+           'plot_reliability']
 
 # %% ../nbs/04f_predictions.ipynb #76dfefed
 def _int_dtype(n:int): return np.int16 if n < 2**15 else np.int32
@@ -62,6 +63,70 @@ def stored_confusions(cm, # C × C counts from `confusion_counts`
     off = cm.copy(); np.fill_diagonal(off, 0)
     top = [[[int(j), int(row[j])] for j in np.argsort(-row, kind='stable')[:top_k] if row[j] > 0] for row in off]
     return dict(correct=cm.diagonal().tolist(), total=cm.sum(1).tolist(), top=top)
+
+
+# %% ../nbs/04f_predictions.ipynb #994759e8
+def sum_confusions(stored:list, # confusions of several runs (`scores['confusion']`, from `stored_confusions`)
+                  ) -> dict:
+    "The confusions of `stored` added up: whole matrices when every run kept one, else correct, total and the wrong predictions of every run's top k"
+    if not stored: raise ValueError("no confusions to add: the runs stored none (they finished before runs kept them, and have no test_logits.npz)")
+    if all('counts' in s for s in stored): return dict(counts=np.sum([np.asarray(s['counts'], dtype=np.int64) for s in stored], 0).tolist())
+    full = [stored_confusions(s['counts'], max_full=0, top_k=len(s['counts'])) if 'counts' in s else s for s in stored]
+    top = [dict() for _ in full[0]['total']]
+    for s in full:
+        for row, pairs in zip(top, s['top']):
+            for j, n in pairs: row[j] = row.get(j, 0) + n
+    return dict(correct=np.sum([s['correct'] for s in full], 0).tolist(), total=np.sum([s['total'] for s in full], 0).tolist(),
+                top=[sorted(([j, n] for j, n in row.items()), key=lambda p: (-p[1], p[0])) for row in top])
+
+def top_confusions(confusion, # C × C counts, or stored confusions (`stored_confusions`, `sum_confusions`)
+                   vocab, # class names
+                   k:int=10, # pairs returned
+                  ) -> list:
+    "The `k` most frequent wrong predictions: dicts of true class, predicted class, count and share (%) of the true class's test images"
+    if isinstance(confusion, dict) and 'counts' not in confusion:
+        total, pairs = confusion['total'], [(i, j, n) for i, top in enumerate(confusion['top']) for j, n in top]
+    else:
+        cm = np.asarray(confusion['counts'] if isinstance(confusion, dict) else confusion)
+        total, off = cm.sum(1), cm.copy()
+        np.fill_diagonal(off, 0)
+        pairs = [(i, j, off[i, j]) for i, j in zip(*np.nonzero(off))]
+    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    return [dict(true=str(vocab[i]), pred=str(vocab[j]), count=int(n), share=float(100 * n / total[i])) for i, j, n in pairs[:k]]
+
+def plot_confusion(confusion, # C × C counts, or stored confusions
+                   vocab, # class names
+                   cls_num_list=None, # training images per class: the order of rows and columns (head first); default: as given
+                   ax=None, # matplotlib axes to draw on
+                   title:str|None=None, # axes title
+                   max_matrix:int=30, # draw the matrix up to this many classes, else the most confused pairs
+                   k:int=15, # pairs drawn beyond `max_matrix` classes
+                  ):
+    "A row-normalised confusion matrix (%, classes ordered by training count) for few classes; bars of the `k` most confused pairs for many"
+    full = not isinstance(confusion, dict) or 'counts' in confusion
+    cm = np.asarray(confusion['counts'] if isinstance(confusion, dict) else confusion) if full else None
+    n = len(cm) if full else len(confusion['total'])
+    if full and n <= max_matrix:
+        order = np.argsort(-np.asarray(cls_num_list), kind='stable') if cls_num_list is not None else np.arange(n)
+        m = cm[np.ix_(order, order)].astype(np.float64)
+        m = 100 * m / np.maximum(m.sum(1, keepdims=True), 1)
+        if ax is None: _, ax = plt.subplots(figsize=(0.45 * n + 2, 0.45 * n + 1.5))
+        ax.imshow(m, cmap='Blues', vmin=0, vmax=100)
+        names = [str(vocab[i]) for i in order]
+        ax.set(xticks=range(n), yticks=range(n), xlabel='predicted', ylabel='true (most training images first)')
+        ax.set_xticklabels(names, rotation=90, fontsize=7); ax.set_yticklabels(names, fontsize=7)
+        if n <= 12:
+            for i in range(n):
+                for j in range(n):
+                    if m[i, j] >= 0.5: ax.text(j, i, f'{m[i, j]:.0f}', ha='center', va='center', fontsize=6, color='w' if m[i, j] > 50 else 'k')
+    else:
+        top = top_confusions(confusion, vocab, k)[::-1]
+        if ax is None: _, ax = plt.subplots(figsize=(6, 0.3 * len(top) + 1))
+        ax.barh(range(len(top)), [t['share'] for t in top])
+        ax.set_yticks(range(len(top))); ax.set_yticklabels([f"{t['true']} → {t['pred']}" for t in top], fontsize=7)
+        ax.set_xlabel("% of the true class's test images")
+    if title: ax.set_title(title, fontsize=9)
+    return ax
 
 
 # %% ../nbs/04f_predictions.ipynb #84eca69b

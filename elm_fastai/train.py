@@ -32,13 +32,13 @@ from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
 from .callbacks import EvalEvery, StopOnDivergence
 from .predictions import save_test_logits, load_test_logits, degenerate_flags, confusion_counts, stored_confusions
+from .report import summarize, results_table, save_per_class_plot, save_confusion_plot
 from .learner import MIXES
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
            'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta', 'check_same_run',
-           'train_one', 'summarize', 'paired_difference', 'paired_verdict', 'save_per_class_plot', 'results_table',
-           'folder_lock', 'run_experiments', 'run_groups', 'check_args', 'check_precision', 'drw_setting',
+           'train_one', 'folder_lock', 'run_experiments', 'run_groups', 'check_args', 'check_precision', 'drw_setting',
            'elm_settings', 'short_run_note', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
@@ -199,85 +199,6 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
         scores['best'] = dict(epoch=best, **lt_scores(h[best]['per_class'], counts, n_test), per_class=(100 * np.array(h[best]['per_class'])).tolist())
     return learn, scores
 
-# %% ../nbs/05_train.ipynb #84b6fa75
-_SCORES = ('acc', 'balanced_acc', 'many', 'medium', 'few')
-
-def summarize(runs:list, # results of `train_one`, several seeds of a method each
-             ) -> list:
-    "Mean and sample standard deviation (ddof = 1; 0 for one seed) over seeds of each score, one row per run name (in order of first appearance)"
-    rows = []
-    for name in dict.fromkeys(r['name'] for r in runs):
-        every = [r for r in runs if r['name'] == name]
-        rs = [r for r in every if r.get('status', 'ok') != 'diverged'] or every   # a diverged run's scores are NaN: it counts in no mean
-        row = dict(name=name, n_seeds=len(rs), flags=[f"seed {r['seed']}: {f}" for r in every for f in r.get('flags', [])], diverged=[dict(seed=r['seed'], epoch=r['diverged']['epoch']) for r in every if r.get('status') == 'diverged'])
-        for k in _SCORES + ('train_seconds',):
-            v = np.array([r[k] for r in rs], dtype=np.float64)
-            row[k], row[k + '_std'] = float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.
-        pc = np.array([r['per_class'] for r in rs])
-        row['per_class'], row['per_class_std'] = pc.mean(0).tolist(), (pc.std(0, ddof=1) if len(pc) > 1 else 0 * pc[0]).tolist()
-        rows.append(row)
-    return rows
-
-def paired_difference(runs:list, # results of `train_one` (several methods, several seeds)
-                      a:str, b:str, # run names: the difference is a − b, seed by seed
-                      key:str='acc', # a score of `_SCORES`
-                      best:bool=False, # the best epoch's score instead of the last epoch's
-                      level:float=0.95, # confidence of the t-interval
-                     ) -> dict|None:
-    "a − b on each seed both ran, its mean, sample std (ddof = 1) and `level` t-interval; None when no seed is shared"
-    from scipy import stats
-    score = lambda r: (r['best'] if best else r)[key]
-    by = lambda name: {r['seed']: score(r) for r in runs if r['name'] == name and (not best or 'best' in r)}
-    ra, rb = by(a), by(b)
-    seeds = sorted(set(ra) & set(rb))
-    if not seeds: return None
-    d = np.array([ra[s] - rb[s] for s in seeds], dtype=np.float64)
-    out = dict(a=a, b=b, key=key, best=best, seeds=seeds, diffs=d.tolist(), n=len(d), mean=float(d.mean()), std=float('nan'), low=float('nan'), high=float('nan'))
-    if len(d) > 1:
-        out['std'] = float(d.std(ddof=1))
-        half = stats.t.ppf((1 + level) / 2, len(d) - 1) * out['std'] / math.sqrt(len(d))
-        out['low'], out['high'] = out['mean'] - half, out['mean'] + half
-    return out
-
-def paired_verdict(p:dict, # from `paired_difference`
-                  ) -> str:
-    "'beats', 'is beaten by' or 'not distinguishable from': what the interval allows one to say of a against b"
-    if p['n'] < 2 or not (p['low'] > 0 or p['high'] < 0): return f"{p['a']} is not distinguishable from {p['b']} with {p['n']} seed{'s' * (p['n'] != 1)}"
-    return f"{p['a']} {'beats' if p['low'] > 0 else 'is beaten by'} {p['b']} ({p['n']} seeds, {p['mean']:+.2f} points)"
-
-def _fmt(m, s, n): return 'n/a' if math.isnan(m) else (f'{m:.2f} ± {s:.2f}' if n > 1 else f'{m:.2f}')
-
-def save_per_class_plot(summary:list, # rows of `summarize`
-                        cls_num_list:list, # training images per class
-                        vocab:list, # class names
-                        png, # the image file to write
-                       ):
-    "Save one per-class accuracy plot of every row of `summary` (classes by name, sorted by training count; error bars: the sample std over seeds) as `png`"
-    wide = len(summary) > 3
-    ax = plot_per_class_accuracy({r['name']: np.array(r['per_class']) / 100 for r in summary}, cls_num_list=list(cls_num_list),
-                                 vocab=[str(v) for v in vocab], figsize=(12, 4) if wide else (9, 4),
-                                 errors=[np.array(r['per_class_std']) / 100 if r['n_seeds'] > 1 else None for r in summary])
-    if wide: ax.legend(loc='upper left', bbox_to_anchor=(1.08, 1), fontsize=8)   # beside the axes, right of the count axis
-    ax.figure.savefig(png, dpi=110, bbox_inches='tight'); plt.close(ax.figure)
-
-def results_table(summary:list, # rows of `summarize`
-                  vocab=None, # class names, for the per-class columns
-                  max_classes:int=20, # show per-class columns up to this many classes
-                 ) -> str:
-    "A markdown table: overall, balanced and many/medium/few-shot accuracy (%), and per class when there are few classes"
-    n_cls = len(summary[0]['per_class'])
-    per_class = n_cls <= max_classes
-    names = [str(v) for v in (vocab if vocab is not None else range(n_cls))]
-    head = ['loss', 'acc', 'balanced acc', 'many', 'medium', 'few'] + (names if per_class else [])
-    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
-    for r in summary:
-        flag = '; '.join(f"seed {d['seed']} diverged at epoch {d['epoch'] + 1}" for d in r.get('diverged', []))
-        cells = [r['name'] + (f' ({flag})' if flag else '')] + [_fmt(r[k], r[k + '_std'], r['n_seeds']) for k in _SCORES]
-        if per_class: cells += [f'{a:.1f}' for a in r['per_class']]
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    flagged = [f"- {r['name']}, {f}" for r in summary for f in r.get('flags', [])]
-    return '\n'.join(lines + (['', 'Degenerate runs (look before you compare):'] + flagged if flagged else []))
-
 # %% ../nbs/05_train.ipynb #f109e2af
 def _alive(pid:int) -> bool:
     try: os.kill(pid, 0)
@@ -315,7 +236,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                     resume:bool=False, # go on where an interrupted call stopped: finished runs are read, the unfinished one resumed
                     **kwargs, # passed to `train_one`
                    ) -> dict:
-    "Train each loss with each seed; write results.json, per_class_accuracy.png and the learners into `out`, each run's checkpoint, history, plot and test logits into `out/runs/`"
+    "Train each loss with each seed; write results.json, per_class_accuracy.png, confusion_matrices.png and the learners into `out`, each run's checkpoint, history, plot and test logits into `out/runs/`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     kws = loss_kws or {}
     with_drw = lambda loss: drw if isinstance(drw, bool) else loss in drw
@@ -369,6 +290,8 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     text, kept = json.dumps(results, indent=1), 'every finished run is kept in its scores.json'
     with written(out / 'results.json', 'the results', len(text), kept) as f: f.write_text(text)
     with written(out / 'per_class_accuracy.png', 'the per-class plot', kept=kept) as f: save_per_class_plot(summary, results['cls_num_list'], results['vocab'], f)
+    if any('confusion' in r and r.get('status', 'ok') != 'diverged' for r in runs):   # the runs that stored their confusions
+        with written(out / 'confusion_matrices.png', 'the confusion matrices', kept=kept) as f: save_confusion_plot(runs, results['cls_num_list'], results['vocab'], f)
     return results
 
 # %% ../nbs/05_train.ipynb #34c5e248
