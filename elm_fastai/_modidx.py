@@ -429,6 +429,7 @@ d = { 'settings': { 'branch': 'main',
                                   'elm_fastai.train.run_meta': ('train.html#run_meta', 'elm_fastai/train.py'),
                                   'elm_fastai.train.run_name': ('train.html#run_name', 'elm_fastai/train.py'),
                                   'elm_fastai.train.seed_run': ('train.html#seed_run', 'elm_fastai/train.py'),
+                                  'elm_fastai.train.shard_setting': ('train.html#shard_setting', 'elm_fastai/train.py'),
                                   'elm_fastai.train.short_run_note': ('train.html#short_run_note', 'elm_fastai/train.py'),
                                   'elm_fastai.train.train_one': ('train.html#train_one', 'elm_fastai/train.py'),
                                   'elm_fastai.train.warmup_epochs': ('train.html#warmup_epochs', 'elm_fastai/train.py')}}}

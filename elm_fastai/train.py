@@ -39,7 +39,7 @@ from .learner import MIXES
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
            'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta', 'check_same_run',
            'train_one', 'folder_lock', 'run_experiments', 'run_groups', 'check_args', 'check_precision', 'drw_setting',
-           'elm_settings', 'short_run_note', 'elm_fastai_train']
+           'elm_settings', 'shard_setting', 'short_run_note', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -234,6 +234,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                     loss_kws:dict|None=None, # settings per loss (see `lt_loss`), e.g. {'elm': dict(lam=0.5)}
                     drw:bool|list=True, # DRW for every loss it applies to (True), for none (False), or for the losses listed
                     resume:bool=False, # go on where an interrupted call stopped: finished runs are read, the unfinished one resumed
+                    shard:tuple|None=None, # (K, N): train only the K-th of N slices of the grid (every N-th run from the K-th; `shard_setting`)
                     **kwargs, # passed to `train_one`
                    ) -> dict:
     "Train each loss with each seed; write results.json, per_class_accuracy.png, confusion_matrices.png and the learners into `out`, each run's checkpoint, history, plot and test logits into `out/runs/`"
@@ -242,6 +243,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     with_drw = lambda loss: drw if isinstance(drw, bool) else loss in drw
     plan = [(loss, seed, out / 'runs' / f"{run_name(loss, with_drw(loss), kws.get(loss))}_seed{seed}".replace(' ', '_'))
             for loss in losses for seed in seeds]
+    if shard is not None: plan = plan[shard[0] - 1::shard[1]]   # the slices depend on the grid only: every machine computes the same ones
     started = [d for *_, d in plan if (d / 'checkpoint.pth').exists() or (d / 'scores.json').exists()]
     if started and not resume:
         raise FileExistsError(f"{out} already holds {len(started)} of these runs (e.g. {started[0].name}): resume them "
@@ -410,6 +412,27 @@ def elm_settings(losses:list, # the checked losses
     except ValueError as e: _fail(str(e))
     return kw
 
+def shard_setting(shard:str|None, # --shard: 'K/N' (the K-th of N slices, K from 1), 'slurm' (from the array job's variables), or None
+                  n_runs:int, # runs in the command's grid (losses × seeds)
+                  env=None, # the environment to read SLURM_ARRAY_TASK_ID/COUNT/MIN/STEP from (default: os.environ)
+                 ) -> tuple|None:
+    "(K, N) of a valid --shard, None without one, or SystemExit naming the problem"
+    if shard is None: return None
+    env = os.environ if env is None else env
+    if shard == 'slurm':
+        if 'SLURM_ARRAY_TASK_ID' not in env or 'SLURM_ARRAY_TASK_COUNT' not in env:
+            _fail('--shard slurm reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, which are not set: run it as a SLURM array job (sbatch --array), or give --shard K/N')
+        try: i, n, lo, step = (int(env.get(k, d)) for k, d in (('SLURM_ARRAY_TASK_ID', 0), ('SLURM_ARRAY_TASK_COUNT', 0), ('SLURM_ARRAY_TASK_MIN', 0), ('SLURM_ARRAY_TASK_STEP', 1)))
+        except ValueError: _fail(f"--shard slurm: SLURM_ARRAY_TASK_ID/COUNT/MIN/STEP must be integers, got {env.get('SLURM_ARRAY_TASK_ID')!r}/{env.get('SLURM_ARRAY_TASK_COUNT')!r}")
+        k = (i - lo) // max(step, 1) + 1
+    else:
+        try: k, n = (int(p) for p in shard.split('/'))
+        except ValueError: _fail(f"--shard must be K/N (the K-th of N slices, e.g. 1/4) or slurm, got {shard!r}")
+    if not 1 <= k <= n: _fail(f"--shard {k}/{n}: K must be between 1 and N")
+    if n > n_runs: _fail(f"--shard {k}/{n}: the grid has {n_runs} runs (losses × seeds), so some of {n} slices would train nothing: use N <= {n_runs}")
+    return k, n
+
+
 # %% ../nbs/05_train.ipynb #1444dc57
 RESULTS_PAGE = 'https://elm-fastai.github.io/elm-fastai/results.html'
 PROTOCOL_DATASETS, PROTOCOL_EPOCHS = ('fmnist', 'cifar10', 'cifar100'), 200   # the datasets the package compares losses on, and the paper's schedule
@@ -449,6 +472,7 @@ def elm_fastai_train(
     eval_every:int=1, # evaluate on the test set every K epochs before the DRW switch (80 %), every epoch from it on; the last epoch always
     mix:str=None, # mixup or cutmix: fastai's MixUp or CutMix callback (default: neither, the standard crop and flip)
     skip_bad_images:store_true=False, # folder, list: leave out unreadable, empty or missing image files (listed in results.json) instead of stopping
+    shard:str=None, # K/N: train only the K-th of N slices of the losses × seeds grid, into OUT/shard-K-of-N/; slurm: K and N from the SLURM array job
 ):
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
     warnings.formatwarning = lambda msg, cat, *args, **kw: f'warning: {msg}\n'   # one line each, in logs too
@@ -456,6 +480,8 @@ def elm_fastai_train(
     if imb_ratio is None and dataset in ('fmnist', 'cifar10', 'cifar100'): imb_ratio = 100
     losses, seed_list, arch, dev = check_args(dataset, data_path, imb_type, imb_ratio, loss, epochs, bs, lr, arch, seeds, device)
     elm_kw = elm_settings(losses, lam, pick, enlarge)
+    sh = shard_setting(shard, len(losses) * len(seed_list))
+    if sh is not None: out = str(Path(out) / f'shard-{sh[0]}-of-{sh[1]}')   # each slice its own folder (its own lock and results.json); elm_fastai_report merges them
     drw_losses = drw_setting(drw, losses)
     if skip_bad_images and dataset not in ('folder', 'list'): _fail(f'--skip-bad-images is for folder and list data; {dataset} is read whole')
     precision = check_precision(precision, dev)
@@ -469,7 +495,7 @@ def elm_fastai_train(
     if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
-                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix,
+                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix, shard=None if sh is None else f'{sh[0]}/{sh[1]}',
                   n_train=int(sum(dls.cls_num_list)), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     say = print if is_main() else noop   # one process prints
@@ -479,7 +505,7 @@ def elm_fastai_train(
     try:
         res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), resume=resume, drw=drw_losses,
                               epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto',
-                              eval_every=eval_every, mix=mix)
+                              eval_every=eval_every, mix=mix, shard=sh)
     except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
     except KeyboardInterrupt: _interrupted(out, sys.argv[1:])
     except CheckpointError as e: _fail(str(e).splitlines()[-1].strip())   # fastai prefixes a line naming the callback
