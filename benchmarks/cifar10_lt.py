@@ -1,7 +1,8 @@
 """CIFAR-10-LT accuracy benchmark (the shipped JPEG copy) with the LDAM-DRW protocol: CE, LDAM-DRW and ELM's settings.
 
     python benchmarks/cifar10_lt.py                                   # the paper's protocol: ResNet-32, 200 epochs, all five runs
-    OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce &     # one run per process, two processes on two cores
+    OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --shard 1/2 &  # half of the plan per process, two processes on two cores
+    OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce &     # or one group
     python benchmarks/cifar10_lt.py --arch resnet8 --epochs 12 --groups margin_drw,ce --precision fp32   # the shortened CPU version
 
 CIFAR-10-LT as LDAM-DRW builds it (exponential profile, ρ = 100 by default, selection seed 0) from the JPEG copy in
@@ -12,6 +13,7 @@ after each epoch: rerun the same command to resume. Writes `benchmarks/results/c
 """
 from pathlib import Path
 from elm_fastai.data import lt_dls
+from elm_fastai.train import shard_setting
 from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders
 
 # group: (losses, DRW, loss settings); each group is one folder of runs
@@ -38,6 +40,7 @@ def main():
                           '--data-path': dict(default=None, help='CIFAR-10 archive or folder (default: ../shared/data/cifar10_jpg.tgz, else a download)'),
                           '--groups': dict(default=PROTOCOL, help=f'comma-separated groups of {", ".join(GROUPS)} (default: {PROTOCOL})'),
                           '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones'),
+                          '--shard': dict(default=None, help='K/N: train only the K-th of N slices of the (seed, group) plan in this process, or slurm (from the array job); the report lists all finished runs'),
                           '--eval-every': dict(type=int, default=1, help='evaluate every K epochs before the DRW switch at 80 %%, every epoch from it on (default 1)')})
     groups = a.groups.split(',')
     bad = [g for g in groups + (a.only.split(',') if a.only else []) if g not in GROUPS]
@@ -49,6 +52,9 @@ def main():
     if a.eval_every != 1: kw['eval_every'] = a.eval_every   # recorded per run (scores: eval_every); the training is the same
     plan = [(seed, GROUPS[g][0], GROUPS[g][1], g, GROUPS[g][2]) for seed in a.seed_list for g in groups]
     train = [p for p in plan if a.only is None or p[3] in a.only.split(',')]
+    if a.shard is not None:   # the same slices as elm_fastai_train --shard: every N-th of the plan, from the K-th
+        k, n = shard_setting(a.shard, len(train))
+        train = train[k - 1::n]
 
     def report(runs, res):
         done = sorted({r['seed'] for r in runs})

@@ -67,12 +67,12 @@ def machine(device=None, threads=None) -> str:
     return s + (f', GPU {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '')
 
 def command_line(script:str, argv=None) -> str:
-    "The command that reproduces the whole report: without --report-only, nor --only GROUPS (one process's share of it)"
+    "The command that reproduces the whole report: without --report-only, --only GROUPS or --shard K/N (one process's share of it)"
     args, keep = list(sys.argv[1:] if argv is None else argv), []
     while args:
         o = args.pop(0)
-        if o == '--only' and args: args.pop(0)
-        elif o != '--report-only' and not o.startswith('--only='): keep.append(o)
+        if o in ('--only', '--shard') and args: args.pop(0)
+        elif o != '--report-only' and not o.startswith(('--only=', '--shard=')): keep.append(o)
     return ' '.join(['python', script] + keep)
 
 def group_folders(out:Path, # the benchmark's results folder

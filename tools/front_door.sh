@@ -46,6 +46,8 @@ PY
 fi
 echo "+ elm_fastai_train ${args[*]}   ($what)"
 "$work/venv/bin/elm_fastai_train" "${args[@]}" >"$work/run.log" 2>"$work/run.err" || { tail -5 "$work/run.log" "$work/run.err"; fail "the tiny run"; }
-grep -q '^| loss | acc |' "$work/run.log" || { grep -n 'loss' "$work/run.log" | tail -5; fail "the tiny run printed no results table"; }
+grep -q '^| loss | n | acc |' "$work/run.log" || { grep -n 'loss' "$work/run.log" | tail -5; fail "the tiny run printed no results table"; }
 for f in results.json per_class_accuracy.png; do [ -s "$work/out/$f" ] || fail "the tiny run wrote no $f"; done
-echo "front door OK: the README's install imports every module, --help works, and $what wrote its table, plot and results.json"
+"$work/venv/bin/elm_fastai_report" "$work/out" --to "$work/report" >"$work/report.log" 2>"$work/report.err" || { tail -5 "$work/report.err"; fail "elm_fastai_report on the tiny run"; }
+for f in report.md results.json per_class_accuracy.png; do [ -s "$work/report/$f" ] || fail "elm_fastai_report wrote no $f"; done
+echo "front door OK: the README's install imports every module, --help works, $what wrote its table, plot and results.json, and elm_fastai_report its report"
