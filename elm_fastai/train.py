@@ -32,7 +32,7 @@ from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
 from .callbacks import EvalEvery, StopOnDivergence
 from .predictions import save_test_logits, load_test_logits, degenerate_flags, confusion_counts, stored_confusions
-from .report import summarize, results_table, save_per_class_plot, save_confusion_plot
+from .report import summarize, results_table, save_per_class_plot, save_confusion_plot, method_confusions
 from .learner import MIXES
 
 # %% auto #0
@@ -292,7 +292,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     text, kept = json.dumps(results, indent=1), 'every finished run is kept in its scores.json'
     with written(out / 'results.json', 'the results', len(text), kept) as f: f.write_text(text)
     with written(out / 'per_class_accuracy.png', 'the per-class plot', kept=kept) as f: save_per_class_plot(summary, results['cls_num_list'], results['vocab'], f)
-    if any('confusion' in r and r.get('status', 'ok') != 'diverged' for r in runs):   # the runs that stored their confusions
+    if method_confusions(runs):   # some run stored its confusions (the report module's rule: diverged runs count in none)
         with written(out / 'confusion_matrices.png', 'the confusion matrices', kept=kept) as f: save_confusion_plot(runs, results['cls_num_list'], results['vocab'], f)
     return results
 
