@@ -34,6 +34,7 @@ from .callbacks import EvalEvery, StopOnDivergence
 from .predictions import save_test_logits, load_test_logits, degenerate_flags, confusion_counts, stored_confusions
 from .report import summarize, results_table, save_per_class_plot, save_confusion_plot, method_confusions
 from .learner import MIXES
+from .tracking import check_trackers, tracking_cbs, close_trackers
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
@@ -161,6 +162,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
               eval_every:int=1, # evaluate on the test set every `eval_every` epochs before the switch at 80 %, every epoch from it on (`EvalEvery`)
               mix:str|None=None, # 'mixup' or 'cutmix' (fastai's callbacks), None for the standard crop and flip only
               cbs=None, # more callbacks for the learner
+              track=None, # trackers (`check_trackers`): 'tensorboard', 'csv', 'wandb', comma-separated or a list; fastai's callbacks, writing into `run_dir`
              ) -> tuple[Learner, dict]:
     "Train one model with the LDAM-DRW schedule; return the `Learner` and its scores (last and best epoch, per-epoch history)"
     seed_run(dls, seed)
@@ -170,6 +172,9 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     meta = run_meta(dls, loss, drw, seed, loss_kw, epochs, lr, arch, learn.precision, eval_every, mix)
     hist = EpochHistory() if run_dir is None else Checkpoint(run_dir, meta)
     learn.add_cb(hist)
+    if check_trackers(track) and run_dir is None: raise ValueError(f"track={track!r} needs run_dir: the trackers write into the run's folder")
+    trackers = tracking_cbs(track, run_dir, [str(v) for v in dls.vocab], f'{name}_seed{seed}', meta) if is_main() else []   # one process logs
+    learn.add_cbs(trackers)
     start = 0
     if run_dir is not None and hist.fname.exists():
         if not resume: raise FileExistsError(f"{hist.fname} holds an unfinished run: resume it (resume=True, --resume) or delete it")
@@ -183,6 +188,8 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
                 diverged = dict(epoch=int(learn.epoch), reason=str(e).splitlines()[0])
                 for cb in learn.cbs:   # the batch stopped inside autocast: leave it, or the next run of this process trains in it
                     if isinstance(cb, DeviceMixedPrecision): cb.release()
+            finally: close_trackers(trackers)   # after Ctrl-C or a NaN loss too
+        learn.remove_cbs(trackers)   # their files are closed: the learner is exported without them
         if diverged is None and stop.diverged is not None: diverged = dict(epoch=stop.diverged, reason=stop.reason)   # the end-of-epoch check
         with local_eval():   # every rank evaluates the whole test set on its own: nothing gathered from the other ranks
             per_class = per_class_accuracy(learn).numpy() if diverged is None else np.full(len(counts), np.nan)
@@ -354,9 +361,6 @@ def check_args(dataset, # dataset name (`DATASETS`)
     if is_distributed():   # several processes need accelerate (an optional extra): say so before any data is read
         try: fastai_distributed()
         except ImportError as e: _fail(str(e))
-    if is_distributed():   # several processes need accelerate (an optional extra): say so before any data is read
-        try: fastai_distributed()
-        except ImportError as e: _fail(str(e))
     losses = _parse_list(loss, 'loss')
     bad = [l for l in losses if l not in LOSS_NAMES]
     if bad: _fail(f"unknown loss {bad[0]!r}: use one or more of {', '.join(LOSS_NAMES)}, comma-separated")
@@ -473,6 +477,7 @@ def elm_fastai_train(
     mix:str=None, # mixup or cutmix: fastai's MixUp or CutMix callback (default: neither, the standard crop and flip)
     skip_bad_images:store_true=False, # folder, list: leave out unreadable, empty or missing image files (listed in results.json) instead of stopping
     shard:str=None, # K/N: train only the K-th of N slices of the losses × seeds grid, into OUT/shard-K-of-N/; slurm: K and N from the SLURM array job
+    log:str=None, # tensorboard, csv and/or wandb, comma-separated: fastai's callbacks log every epoch into each run's folder (tensorboard, wandb: pip install -e ".[tracking]")
 ):
     "Train long-tailed classifiers with ELM, LDAM and the baselines; print and save the results"
     warnings.formatwarning = lambda msg, cat, *args, **kw: f'warning: {msg}\n'   # one line each, in logs too
@@ -483,6 +488,8 @@ def elm_fastai_train(
     sh = shard_setting(shard, len(losses) * len(seed_list))
     if sh is not None: out = str(Path(out) / f'shard-{sh[0]}-of-{sh[1]}')   # each slice its own folder (its own lock and results.json); elm_fastai_report merges them
     drw_losses = drw_setting(drw, losses)
+    try: track = check_trackers(log)
+    except (ValueError, ImportError) as e: _fail(f'--log: {e}')
     if skip_bad_images and dataset not in ('folder', 'list'): _fail(f'--skip-bad-images is for folder and list data; {dataset} is read whole')
     precision = check_precision(precision, dev)
     if isinstance(eval_every, bool) or not isinstance(eval_every, int) or eval_every < 1: _fail(f'--eval-every must be an integer >= 1 (1: every epoch), got {eval_every}')
@@ -495,7 +502,7 @@ def elm_fastai_train(
     if sum(dls.cls_num_list) % bs == 1: _fail(f"{sum(dls.cls_num_list)} training images leave a last batch of 1, which BatchNorm cannot train on: use another --bs")
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
-                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix, shard=None if sh is None else f'{sh[0]}/{sh[1]}',
+                  drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix, shard=None if sh is None else f'{sh[0]}/{sh[1]}', log=track or None,
                   n_train=int(sum(dls.cls_num_list)), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     say = print if is_main() else noop   # one process prints
@@ -505,7 +512,7 @@ def elm_fastai_train(
     try:
         res = run_experiments(dls, losses, seed_list, out, config, loss_kws=dict(elm=elm_kw), resume=resume, drw=drw_losses,
                               epochs=epochs, lr=lr, arch=arch, n_in=n_in, precision=precision, log='quiet' if quiet else 'auto',
-                              eval_every=eval_every, mix=mix, shard=sh)
+                              eval_every=eval_every, mix=mix, shard=sh, track=track)
     except FileExistsError as e: _fail(str(e).replace('resume=True, ', ''))
     except KeyboardInterrupt: _interrupted(out, sys.argv[1:])
     except CheckpointError as e: _fail(str(e).splitlines()[-1].strip())   # fastai prefixes a line naming the callback
