@@ -14,7 +14,7 @@ after each epoch: rerun the same command to resume. Writes `benchmarks/results/c
 from pathlib import Path
 from elm_fastai.data import lt_dls
 from elm_fastai.train import shard_setting
-from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders
+from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders, stops_on_ctrl_c
 
 # group: (losses, DRW, loss settings); each group is one folder of runs
 GROUPS = {'ce': (['ce'], False, None), 'ldam_drw': (['ldam'], True, None), 'elm': (['elm'], False, None),
@@ -74,7 +74,7 @@ def main():
                       'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.', '',
                       *([PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
                      pairs=PAIRS)
-    run_groups(dls, train, out, a.report_only, None, **kw)
+    with stops_on_ctrl_c(out): run_groups(dls, train, out, a.report_only, None, **kw)
     runs, res = run_groups(dls, plan, out, True, **kw)   # every finished group, whichever process trained it
     if runs: report(runs, res)
 

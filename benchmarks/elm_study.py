@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from elm_fastai.data import lt_dls
-from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion, group_folders
+from lt_report import benchmark_args, run_groups, command_line, write_report, test_confusion, group_folders, stops_on_ctrl_c
 
 # group: (losses, drw, loss_kw), in the order they are trained (the most informative first)
 VARIANTS = {'elm_drw_pair': (['elm'], True, dict(pick='pair')), 'elm_drw_enlarge': (['elm'], True, dict(enlarge=True)),
@@ -76,8 +76,8 @@ def main():
 
     ref_plan = [(s, *g) for s in seeds for g in REFERENCES]
     plan = [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups]
-    ref_runs, _ = run_groups(dls, ref_plan, bench, a.report_only, **kw)
-    run_groups(dls, plan, out, a.report_only,
-               lambda runs, res: report(ref_runs + runs, res), **kw)
+    with stops_on_ctrl_c(out):
+        ref_runs, _ = run_groups(dls, ref_plan, bench, a.report_only, **kw)
+        run_groups(dls, plan, out, a.report_only, lambda runs, res: report(ref_runs + runs, res), **kw)
 
 if __name__ == '__main__': main()

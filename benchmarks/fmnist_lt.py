@@ -10,7 +10,7 @@ Needs Debian's `dataset-fashion-mnist`. Rerun the command to resume; `--report-o
 """
 from pathlib import Path
 from elm_fastai.data import lt_dls
-from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders
+from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders, stops_on_ctrl_c
 
 def main():
     a = benchmark_args(__doc__)
@@ -34,6 +34,6 @@ def main():
                      command_line('benchmarks/fmnist_lt.py'), setup, group_folders(out, plan),
                      dict(dataset='fmnist', imb_ratio=a.imb_ratio, seeds=seeds, **kw),
                      [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.'])
-    run_groups(dls, plan, out, a.report_only, report, **kw)
+    with stops_on_ctrl_c(out): run_groups(dls, plan, out, a.report_only, report, **kw)
 
 if __name__ == '__main__': main()

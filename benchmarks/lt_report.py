@@ -4,13 +4,14 @@ Runs are trained by `elm_fastai.train.run_groups`. A group is one `run_experimen
 exists is read instead of trained again, and an unfinished run goes on from its last epoch (`OUT/seedS/GROUP/runs/RUN/checkpoint.pth`),
 so an interrupted benchmark resumes when its command is run again, on this machine or on another.
 """
-import argparse, importlib, os, json, pickle, platform, sys, time, types, warnings
+import argparse, importlib, os, json, pickle, platform, shlex, signal, sys, time, types, warnings
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
 from fastai.learner import load_learner
 from fastai.interpret import ClassificationInterpretation
-from elm_fastai.train import run_groups   # imported by the benchmark scripts from here
+from elm_fastai.train import run_groups, interrupted_line, CtrlC   # run_groups: imported by the benchmark scripts from here
 from elm_fastai import report
 from elm_fastai.report import collect_runs
 
@@ -54,6 +55,18 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     a = p.parse_args()
     a.seed_list = [int(s) for s in a.seeds.split(',')]
     return a
+
+@contextmanager
+def stops_on_ctrl_c(out):
+    "Ctrl-C stops the benchmark at the next batch with the package's one line (the run, its last checkpoint, the same command, which resumes), exit 130"
+    signal.signal(signal.SIGINT, CtrlC.handler)   # the signal sets a flag; `train_one`'s `CtrlC` callback stops at the next batch
+    try:
+        yield
+        if CtrlC.requested: raise KeyboardInterrupt   # pressed after the last batch
+    except KeyboardInterrupt:
+        script = sys.argv[0]
+        print(interrupted_line(out, ['python', script, *sys.argv[1:]], Path(script).name), file=sys.stderr, flush=True)
+        raise SystemExit(130)
 
 def sync(device):
     "Wait for the device's queued work (CUDA), so that a wall-clock reading times it; nothing on the CPU"

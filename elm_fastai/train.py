@@ -39,8 +39,8 @@ from .tracking import check_trackers, tracking_cbs, close_trackers
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
            'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta', 'check_same_run',
-           'train_one', 'folder_lock', 'run_experiments', 'run_groups', 'check_args', 'check_precision', 'drw_setting',
-           'elm_settings', 'shard_setting', 'short_run_note', 'elm_fastai_train']
+           'train_one', 'folder_lock', 'run_experiments', 'run_groups', 'interrupted_line', 'check_args',
+           'check_precision', 'drw_setting', 'elm_settings', 'shard_setting', 'short_run_note', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -327,15 +327,21 @@ def run_groups(dls, # long-tailed `DataLoaders`
 # %% ../nbs/05_train.ipynb #76e415c5
 def _fail(msg): raise SystemExit(f'elm_fastai_train: error: {msg}')
 
-def _interrupted(out, argv):
-    "Ctrl-C: one line, the epoch of the last checkpoint and the command that goes on from it, then exit 130"
-    cks = sorted(Path(out).glob('runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
+def interrupted_line(out, # the output folder: its latest checkpoint (`runs/*/checkpoint.pth`, at any depth) is named
+                     again:list, # the command that goes on from it, as a list of arguments (quoted for a shell here)
+                     prog:str='elm_fastai_train', # the program that says it
+                    ) -> str:
+    "The one line a Ctrl-C prints: which run has the latest checkpoint, after which epoch, and the command that goes on from it"
+    cks = sorted(Path(out).glob('**/runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
     if cks:
         try: where = f"{cks[-1].parent.name} has a checkpoint after epoch {read_checkpoint(cks[-1])['epoch'] + 1}"
         except Exception: where = f"{cks[-1].parent.name} has a checkpoint"
     else: where = 'no epoch of the unfinished run was checkpointed yet'
-    again = shlex.join(['elm_fastai_train', *argv] + ([] if '--resume' in argv else ['--resume']))   # quoted for a shell
-    print(f'elm_fastai_train: interrupted: {where} (finished runs are kept); go on with: {again}', file=sys.stderr, flush=True)
+    return f'{prog}: interrupted: {where} (finished runs are kept); go on with: {shlex.join(again)}'
+
+def _interrupted(out, argv):
+    "Ctrl-C: `interrupted_line` with the same command and --resume, then exit 130"
+    print(interrupted_line(out, ['elm_fastai_train', *argv] + ([] if '--resume' in argv else ['--resume'])), file=sys.stderr, flush=True)
     raise SystemExit(130)
 
 def _parse_list(s, kind, conv=str):
