@@ -4,8 +4,8 @@
 
 1. `nbdev-proc-nbs` processes the notebooks as the Quarto site build does (show_doc, directives, hidden cells) into `_proc/`.
 2. nbconvert renders each processed notebook to static HTML in `--out` (open `index.html` in a browser).
-3. Checks: every public symbol (`__all__` of each module) is documented on its notebook's page, and no notebook in
-   `nbs/` holds an error output. Exits 1 naming what is missing.
+3. Checks: every public symbol (`__all__` of each module) is documented on its notebook's page, no notebook in
+   `nbs/` holds an error output, and no title cell holds text besides the title and its `>` description (the page drops it). Exits 1 naming what is missing.
 """
 import argparse, importlib, json, subprocess, sys
 from pathlib import Path
@@ -38,6 +38,11 @@ def check(cfg, pages):
         for i, c in enumerate(json.loads(nb.read_text())['cells']):
             for o in c.get('outputs', []):
                 if o.get('output_type') == 'error': problems.append(f"{nb.name}: cell {i} has an error output ({o.get('ename')})")
+        title = next((''.join(c['source']) for c in json.loads(nb.read_text())['cells']
+                      if c['cell_type'] == 'markdown' and ''.join(c['source']).lstrip().startswith('# ')), '')
+        extra = [l for l in title.strip().split('\n')[1:] if l.strip() and not l.startswith('>')]
+        if extra:   # nbdev's front matter keeps the title and the `>` description of that cell and drops the rest
+            problems.append(f"{nb.name}: the title cell holds text the page drops ({extra[0][:50]!r}…): move it to a markdown cell of its own")
         mod = module_of(nb)
         if mod is None: continue
         page = pages.get(nb.name)
