@@ -50,7 +50,7 @@ def epoch_scalars(row:dict, # a row of `EpochHistory.history`: losses, metrics, 
 
 # %% ../nbs/04h_tracking.ipynb #22b47e44
 class RunCSVLogger(CSVLogger):
-    "fastai's `CSVLogger` writing one row per epoch of the `EpochHistory` (losses, metrics, lr, DRW switch, per-class accuracy, seconds); a resumed fit keeps the rows of the epochs before it"
+    "fastai's `CSVLogger` writing one row per epoch of the `EpochHistory` (losses, metrics, lr, DRW switch, per-class accuracy, seconds); a resumed fit first writes the epochs its checkpoint holds"
     def __init__(self, fname, # the CSV file, e.g. RUN/history.csv
                  vocab, # the class names: one column per class
                 ):
@@ -62,31 +62,27 @@ class RunCSVLogger(CSVLogger):
         if not self.run: return
         hist = first(cb for cb in self.learn.cbs if isinstance(cb, EpochHistory))
         if hist is None: raise ValueError("RunCSVLogger writes the rows of an EpochHistory: add one to the learner (train_one does)")
-        self._hist, self._done = hist, len(hist.history)
+        self._hist, self._done, self._cols = hist, len(hist.history), None
         self.fname.parent.mkdir(parents=True, exist_ok=True)
-        kept = []   # the rows of the epochs done before this fit (resumed); a row of an epoch that is trained again is dropped
-        if self._done and self.fname.exists():
-            with self.fname.open(newline='') as f: kept = [r for r in csv.reader(f)][1:]
-            kept = [r for r in kept if r and r[0].isdigit() and int(r[0]) < self._done]
         self.file = self.fname.open('w', newline='')
         self.writer = csv.writer(self.file)
-        self._cols = None
-        self._kept = kept
+        for row in hist.history: self._write_row(row)   # resumed: the epochs before it, from the checkpoint (what a killed fit wrote after its checkpoint is gone)
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
     def _write_line(self, log): self.old_logger(log)   # the console's line as before; the file's row is written after the epoch's history row
 
-    def after_epoch(self):
-        if self.epoch < self._done: return   # skipped by `fit(start_epoch=...)`
-        row = self._hist.history[-1]
+    def _write_row(self, row):
+        acc = [f'acc_{_tag(c)}' for c in self.vocab]
         if self._cols is None:
-            metrics = [k for k in row if k not in ('epoch', 'per_class', 'lr', 'drw', 'seconds')]
-            self._cols = ['epoch', *metrics, 'lr', 'drw', *[f'acc_{_tag(c)}' for c in self.vocab], 'seconds']
-            self.writer.writerow(self._cols); self.writer.writerows(self._kept)
-        pc = dict(zip([f'acc_{_tag(c)}' for c in self.vocab], row['per_class'] or [None] * len(self.vocab)))
-        vals = {**row, **pc, 'drw': int(bool(row['drw']))}
+            self._cols = ['epoch', *[k for k in row if k not in ('epoch', 'per_class', 'lr', 'drw', 'seconds')], 'lr', 'drw', *acc, 'seconds']
+            self.writer.writerow(self._cols)
+        vals = {**row, **dict(zip(acc, row['per_class'] or [None] * len(acc))), 'drw': int(bool(row['drw']))}
         self.writer.writerow(['' if vals.get(c) is None else vals[c] for c in self._cols])
         self.file.flush(); os.fsync(self.file.fileno())
+
+    def after_epoch(self):
+        if self.epoch >= self._done: self._write_row(self._hist.history[-1])   # not an epoch skipped by `fit(start_epoch=...)`
+
 
 # %% ../nbs/04h_tracking.ipynb #6e232519
 def _wandb_account() -> bool:
