@@ -35,13 +35,19 @@ def check_trackers(log, # tracker names of `TRACKERS`, comma-separated ('tensorb
 
 # %% ../nbs/04h_tracking.ipynb #edc91d5a
 def _tag(name): return re.sub(r'[^\w.-]+', '_', str(name))   # a class name as a tag: '/' would open a group in TensorBoard
+_NOT_METRICS = ('epoch', 'per_class', 'lr', 'drw', 'seconds')   # the keys of an `EpochHistory` row that are not a loss or metric
+
+def _history(learn, who):
+    "The learner's `EpochHistory`, whose rows the trackers write"
+    hist = first(cb for cb in learn.cbs if isinstance(cb, EpochHistory))
+    if hist is None: raise ValueError(f"{who} the rows of an EpochHistory: add one to the learner (train_one does)")
+    return hist
 
 def epoch_scalars(row:dict, # a row of `EpochHistory.history`: losses, metrics, per_class, lr, drw
                   vocab, # the class names, in the order of the row's per-class accuracies
                  ) -> dict:
     "What a tracker records after an epoch: the losses and metrics (those evaluated), the learning rate, the DRW switch (0 or 1) and each class's accuracy as `per_class_acc/NAME`"
-    skip = {'epoch', 'per_class', 'lr', 'drw', 'seconds'}
-    out = {k: v for k, v in row.items() if k not in skip and v is not None}
+    out = {k: v for k, v in row.items() if k not in _NOT_METRICS and v is not None}
     out.update(lr=row['lr'], drw=int(bool(row['drw'])))
     if row.get('per_class') is not None:
         if len(row['per_class']) != len(vocab): raise ValueError(f"{len(row['per_class'])} per-class accuracies for {len(vocab)} class names: pass the vocab of the DataLoaders")
@@ -60,8 +66,7 @@ class RunCSVLogger(CSVLogger):
     def before_fit(self):
         self.run = not hasattr(self, 'gather_preds')   # not in `get_preds`' pass (fastai sets `run` back after it)
         if not self.run: return
-        hist = first(cb for cb in self.learn.cbs if isinstance(cb, EpochHistory))
-        if hist is None: raise ValueError("RunCSVLogger writes the rows of an EpochHistory: add one to the learner (train_one does)")
+        hist = _history(self.learn, 'RunCSVLogger writes')
         self._hist, self._done, self._cols = hist, len(hist.history), None
         self.fname.parent.mkdir(parents=True, exist_ok=True)
         self.file = self.fname.open('w', newline='')
@@ -74,7 +79,7 @@ class RunCSVLogger(CSVLogger):
     def _write_row(self, row):
         acc = [f'acc_{_tag(c)}' for c in self.vocab]
         if self._cols is None:
-            self._cols = ['epoch', *[k for k in row if k not in ('epoch', 'per_class', 'lr', 'drw', 'seconds')], 'lr', 'drw', *acc, 'seconds']
+            self._cols = ['epoch', *[k for k in row if k not in _NOT_METRICS], 'lr', 'drw', *acc, 'seconds']
             self.writer.writerow(self._cols)
         vals = {**row, **dict(zip(acc, row['per_class'] or [None] * len(acc))), 'drw': int(bool(row['drw']))}
         self.writer.writerow(['' if vals.get(c) is None else vals[c] for c in self._cols])
@@ -139,8 +144,7 @@ class TrackEpochs(Callback):
     def before_fit(self):
         self.run = not hasattr(self, 'gather_preds') and not hasattr(self.learn, 'lr_finder')
         if not self.run: return
-        self._hist = first(cb for cb in self.learn.cbs if isinstance(cb, EpochHistory))
-        if self._hist is None: raise ValueError("TrackEpochs logs the rows of an EpochHistory: add one to the learner (train_one does)")
+        self._hist = _history(self.learn, 'TrackEpochs logs')
         self._done, n = len(self._hist.history), len(self.dls.train)
         if not self._done: return
         self.learn.train_iter = self._done * n   # the steps go on from the epochs the checkpoint holds
