@@ -3,6 +3,7 @@
     python benchmarks/cifar10_lt.py                                   # the paper's protocol: ResNet-32, 200 epochs, all five runs
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --shard 1/2 &  # half of the plan per process, two processes on two cores
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce &     # or one group
+    OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce --rerun-without-logits &   # train again a finished group that saved no test logits
     python benchmarks/cifar10_lt.py --arch resnet8 --epochs 12 --groups margin_drw,ce --precision fp32   # the shortened CPU version
 
 CIFAR-10-LT as LDAM-DRW builds it (exponential profile, ρ = 100 by default, selection seed 0) from the JPEG copy in
@@ -74,7 +75,7 @@ def main():
                       'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.', '',
                       *([PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
                      pairs=PAIRS)
-    with stops_on_ctrl_c(out): run_groups(dls, train, out, a.report_only, None, **kw)
+    with stops_on_ctrl_c(out): run_groups(dls, train, out, a.report_only, None, a.rerun_without_logits, **kw)
     runs, res = run_groups(dls, plan, out, True, **kw)   # every finished group, whichever process trained it
     if runs: report(runs, res)
 

@@ -77,7 +77,7 @@ def main():
     ref_plan = [(s, *g) for s in seeds for g in REFERENCES]
     plan = [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups]
     with stops_on_ctrl_c(out):
-        ref_runs, _ = run_groups(dls, ref_plan, bench, a.report_only, **kw)
-        run_groups(dls, plan, out, a.report_only, lambda runs, res: report(ref_runs + runs, res), **kw)
+        ref_runs, _ = run_groups(dls, ref_plan, bench, a.report_only, None, a.rerun_without_logits, **kw)
+        run_groups(dls, plan, out, a.report_only, lambda runs, res: report(ref_runs + runs, res), a.rerun_without_logits, **kw)
 
 if __name__ == '__main__': main()

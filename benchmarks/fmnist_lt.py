@@ -34,6 +34,6 @@ def main():
                      command_line('benchmarks/fmnist_lt.py'), setup, group_folders(out, plan),
                      dict(dataset='fmnist', imb_ratio=a.imb_ratio, seeds=seeds, **kw),
                      [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.'])
-    with stops_on_ctrl_c(out): run_groups(dls, plan, out, a.report_only, report, **kw)
+    with stops_on_ctrl_c(out): run_groups(dls, plan, out, a.report_only, report, a.rerun_without_logits, **kw)
 
 if __name__ == '__main__': main()

@@ -52,6 +52,8 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     for name, kw in extra.items(): p.add_argument(name, **kw)
     p.add_argument('--out', default=str(Path(__file__).resolve().parent / 'results'), help='results folder (default: benchmarks/results)')
     p.add_argument('--report-only', action='store_true', help='rewrite the report from the finished runs, train nothing')
+    p.add_argument('--rerun-without-logits', action='store_true',
+                   help='train again (into OUT/reruns/) each finished group of the plan with a run that saved no test logits; the rerun takes its place, the first run is kept in superseded.json')
     a = p.parse_args()
     a.seed_list = [int(s) for s in a.seeds.split(',')]
     return a
@@ -85,14 +87,14 @@ def command_line(script:str, argv=None) -> str:
     while args:
         o = args.pop(0)
         if o in ('--only', '--shard') and args: args.pop(0)
-        elif o != '--report-only' and not o.startswith(('--only=', '--shard=')): keep.append(o)
+        elif o not in ('--report-only', '--rerun-without-logits') and not o.startswith(('--only=', '--shard=')): keep.append(o)
     return ' '.join(['python', script] + keep)
 
 def group_folders(out:Path, # the benchmark's results folder
                   plan:list, # (seed, losses, drw, group, loss_kw) tuples of `run_groups`
                  ) -> list:
-    "The folders `OUT/seedS/GROUP/` of the plan's groups that exist (finished, or with a run in progress), in plan order (the order of the report's rows)"
-    return [Path(out) / f'seed{p[0]}' / p[3] for p in plan if (Path(out) / f'seed{p[0]}' / p[3]).is_dir()]
+    "The folders `OUT/seedS/GROUP/` of the plan's groups that exist (finished, or with a run in progress), in plan order (the order of the report's rows), then those being trained again (`OUT/reruns/seedS/GROUP/`)"
+    return [Path(out) / sub / f'seed{p[0]}' / p[3] for sub in ('', 'reruns') for p in plan if (Path(out) / sub / f'seed{p[0]}' / p[3]).is_dir()]
 
 def write_report(md_path:Path, # the markdown report
                  out:Path, # the benchmark's results folder: the merged results.json and the plots go here

@@ -21,7 +21,7 @@ from .predictions import (load_test_logits, confusion_counts, stored_confusions,
 __all__ = ['summarize', 'results_table', 'paired_difference', 'paired_verdict', 'default_pairs', 'paired_lines',
            'save_per_class_plot', 'method_confusions', 'save_confusion_plot', 'logits_lines', 'run_dir_name',
            'collect_runs', 'setup_lines', 'history_lines', 'confusion_lines', 'timing_lines', 'best_lines',
-           'write_report', 'elm_fastai_report']
+           'superseded_lines', 'write_report', 'elm_fastai_report']
 
 # %% ../nbs/04g_report.ipynb #28a9a69a
 _SCORES = ('acc', 'balanced_acc', 'many', 'medium', 'few')
@@ -221,11 +221,12 @@ def _identity(r): return json.dumps(dict({k: r.get(k) for k in _SAME}, history=[
 def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experiments` or a benchmark (searched recursively)
                  exclude=None, # a folder whose files are skipped (the report's own output, when it lies inside one of `folders`)
                 ) -> dict:
-    "Every finished run under `folders`, once each: `runs`, `cls_num_list`, `vocab`, `sources` ((name, seed) -> run folder or None), `files` (where each was read), `unfinished` and `configs`"
+    "Every finished run under `folders`, once each: `runs`, `cls_num_list`, `vocab`, `sources` ((name, seed) -> run folder or None), `files` (where each was read), `unfinished`, `superseded` (first runs trained again) and `configs`"
     if not folders: raise ValueError("no folder given: name the output folders (--out) of the runs to report")
     skip = Path(exclude).resolve() if exclude is not None else None
     keep = lambda f: skip is None or skip not in f.resolve().parents
-    runs, files, sources, sets, configs = {}, {}, {}, [], []
+    rerun = lambda f, folder: any((d / 'rerun.json').exists() for d in f.parents if d == folder or folder in d.parents)   # a group being trained again (`run_groups`)
+    runs, files, sources, sets, configs, superseded = {}, {}, {}, [], [], []
     def add(r, f, d):
         k = (r['name'], r['seed'])
         if k in runs:
@@ -237,7 +238,7 @@ def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experime
         runs[k], files[k], sources[k] = r, f, d
     for folder in map(Path, folders):
         if not folder.is_dir(): raise FileNotFoundError(f"{folder} is not a folder: give the output folders (--out) of finished runs")
-        for f in filter(keep, sorted(folder.rglob('results.json'))):
+        for f in (f for f in sorted(folder.rglob('results.json')) if keep(f) and not rerun(f, folder)):
             res = json.loads(f.read_text())
             if not isinstance(res, dict) or 'runs' not in res or 'cls_num_list' not in res: continue   # another file of that name
             sets.append((res['cls_num_list'], [str(v) for v in res['vocab']], f)); configs.append(res.get('config', {}))
@@ -245,8 +246,11 @@ def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experime
                 r.setdefault('torch_threads', res.get('config', {}).get('torch_threads'))   # None: not recorded
                 d = f.parent / 'runs' / run_dir_name(r['name'], r['seed'])
                 add(r, f, d if d.is_dir() else None)
-        for f in filter(keep, sorted(folder.rglob('runs/*/scores.json'))): add(json.loads(f.read_text()), f, f.parent)
-    if not runs: raise FileNotFoundError(f"no finished run (results.json or runs/*/scores.json) in {', '.join(map(str, folders))}")
+        for f in (f for f in sorted(folder.rglob('runs/*/scores.json')) if keep(f) and not rerun(f, folder)): add(json.loads(f.read_text()), f, f.parent)
+        superseded += [(str(f), json.loads(f.read_text())) for f in sorted(folder.rglob('superseded.json')) if keep(f) and not rerun(f, folder)]
+    if not runs: raise FileNotFoundError(f"no finished run (results.json or runs/*/scores.json) in {', '.join(map(str, folders))}" +
+                                         (': a folder being trained again (its rerun.json) counts once the rerun takes the first run\'s place'
+                                          if any(rerun(f, Path(d)) for d in folders for f in Path(d).rglob('runs/*/*')) else ''))
     if not sets: raise FileNotFoundError(f"no results.json in {', '.join(map(str, folders))}, so the class counts are unknown: give the folders of finished commands")
     for counts, vocab, f in sets[1:]:
         if (counts, vocab) != tuple(sets[0][:2]):
@@ -269,10 +273,10 @@ def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experime
             if (f.parent / 'scores.json').exists(): continue
             try: epoch = read_checkpoint(f)['epoch'] + 1
             except Exception: epoch = None   # damaged: the run's own resume falls back on checkpoint.prev.pth
-            unfinished.append(dict(run=f.parent.name, path=str(f.parent), epochs_done=epoch))
+            unfinished.append(dict(run=f.parent.name, path=str(f.parent), epochs_done=epoch, rerun=rerun(f, folder)))
     order = sorted(runs, key=lambda k: (list(dict.fromkeys(n for n, _ in runs)).index(k[0]), k[1]))   # methods as first found, seeds in order
     return dict(runs=[runs[k] for k in order], cls_num_list=sets[0][0], vocab=sets[0][1], sources={k: sources[k] for k in order},
-                files={k: str(files[k]) for k in order}, unfinished=unfinished, configs=[c for i, c in enumerate(configs) if c not in configs[:i]])
+                files={k: str(files[k]) for k in order}, unfinished=unfinished, superseded=superseded, configs=[c for i, c in enumerate(configs) if c not in configs[:i]])
 
 # %% ../nbs/04g_report.ipynb #ccb0881f
 def setup_lines(got:dict, # from `collect_runs`
@@ -338,6 +342,18 @@ def best_lines(runs:list, # finished runs
     return ["Best epoch by test accuracy (what LDAM-DRW's and ELM's code report; it selects on the test set, so it flatters every method):", '',
             results_table(summary, max_classes=0), '']
 
+def superseded_lines(got:dict, # from `collect_runs`
+                    ) -> list:
+    "Markdown lines on the runs trained again in place of a first run (`superseded.json`): why, and the first run's last and best epoch beside the rerun's"
+    now = {(r['name'], r['seed']): r for r in got['runs']}
+    rows = [(rec, old, now[k]) for _, rec in got.get('superseded', []) for old in rec['first']['runs'] if (k := (old['name'], old['seed'])) in now]
+    if not rows: return []
+    f = lambda r: f"{r['acc']:.2f} / {r['best']['acc']:.2f}" if r.get('best') else f"{r['acc']:.2f} / n/a"
+    return ['Trained again: the tables show the rerun; the first run is kept whole in the `superseded.json` beside it.', '',
+            '| run | why | trained again on | first run: last / best | rerun: last / best | rerun − first (last) |', '|---|---|---|---|---|---|',
+            *[f"| {old['name']} seed {old['seed']} | {rec['reason']} | {rec['superseded']} | {f(old)} | {f(new)} | {new['acc'] - old['acc']:+.2f} |"
+              for rec, old, new in rows], '']
+
 def write_report(got:dict, # from `collect_runs`
                  md, # the markdown report to write
                  folder, # where results.json and the plots go
@@ -356,12 +372,16 @@ def write_report(got:dict, # from `collect_runs`
                                                          vocab=got['vocab'], runs=runs, summary=summary), indent=1))
     save_per_class_plot(summary, got['cls_num_list'], got['vocab'], folder / 'per_class_accuracy.png')
     has_cm = save_confusion_plot(runs, got['cls_num_list'], got['vocab'], folder / 'confusion_matrices.png')
-    pending = [f"{u['run']} ({'checkpoint unreadable' if u['epochs_done'] is None else str(u['epochs_done']) + ' epochs done'})" for u in got['unfinished']]
+    done = lambda u: f"{u['run']} ({'checkpoint unreadable' if u['epochs_done'] is None else str(u['epochs_done']) + ' epochs done'})"
+    pending = [done(u) for u in got['unfinished'] if not u.get('rerun')]
+    again = [done(u) for u in got['unfinished'] if u.get('rerun')]
     text = [f'# {title}', '',
             (f'Command: `{command}` (' if command else '(') + f'report written {time.strftime("%Y-%m-%d")}; '
             f'{len(runs)} finished runs, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
             *[l + '  ' for l in (setup if setup is not None else setup_lines(got))], '',
             *([f'Still training, in no table yet: {", ".join(pending)}.', ''] if pending else []),
+            *([f'Being trained again (the tables still show the first run): {", ".join(again)}.', ''] if again else []),
+            *superseded_lines(got),
             'Last epoch (what the trained model scores; n: seeds; ± is the sample std over seeds, ddof = 1):', '', results_table(summary, got['vocab']), '',
             *best_lines(runs),
             *paired_lines(runs, default_pairs(runs) if pairs is None else pairs),

@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #0f50983a
 from __future__ import annotations
-import inspect, json, math, os, random, shlex, signal, sys, time, warnings
+import inspect, json, math, os, random, shlex, shutil, signal, sys, time, warnings
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from fastcore.imports import IN_NOTEBOOK
@@ -32,15 +32,16 @@ from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
 from .callbacks import EvalEvery, StopOnDivergence
 from .predictions import save_test_logits, load_test_logits, degenerate_flags, confusion_counts, stored_confusions
-from .report import summarize, results_table, save_per_class_plot, save_confusion_plot, method_confusions
+from .report import summarize, results_table, save_per_class_plot, save_confusion_plot, method_confusions, run_dir_name
 from .learner import MIXES
 from .tracking import check_trackers, tracking_cbs, close_trackers
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
            'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta', 'check_same_run',
-           'train_one', 'folder_lock', 'run_experiments', 'run_groups', 'interrupted_line', 'check_args',
-           'check_precision', 'drw_setting', 'elm_settings', 'shard_setting', 'short_run_note', 'elm_fastai_train']
+           'train_one', 'folder_lock', 'run_experiments', 'runs_without_logits', 'supersede', 'run_groups',
+           'interrupted_line', 'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'shard_setting',
+           'short_run_note', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
@@ -248,7 +249,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     kws = loss_kws or {}
     with_drw = lambda loss: drw if isinstance(drw, bool) else loss in drw
-    plan = [(loss, seed, out / 'runs' / f"{run_name(loss, with_drw(loss), kws.get(loss))}_seed{seed}".replace(' ', '_'))
+    plan = [(loss, seed, out / 'runs' / run_dir_name(run_name(loss, with_drw(loss), kws.get(loss)), seed))
             for loss in losses for seed in seeds]
     if shard is not None: plan = plan[shard[0] - 1::shard[1]]   # the slices depend on the grid only: every machine computes the same ones
     started = [d for *_, d in plan if (d / 'checkpoint.pth').exists() or (d / 'scores.json').exists()]
@@ -303,22 +304,69 @@ def run_experiments(dls, # long-tailed `DataLoaders`
         with written(out / 'confusion_matrices.png', 'the confusion matrices', kept=kept) as f: save_confusion_plot(runs, results['cls_num_list'], results['vocab'], f)
     return results
 
+# %% ../nbs/05_train.ipynb #6b976506
+def runs_without_logits(group:Path, # a finished group folder (`OUT/seedS/GROUP/`, with its results.json)
+                       ) -> list:
+    "The runs of a finished group whose run folder holds no `test_logits.npz`, as 'NAME seed S'"
+    res = json.loads((Path(group) / 'results.json').read_text())
+    return [f"{r['name']} seed {r['seed']}" for r in res['runs']
+            if not (Path(group) / 'runs' / run_dir_name(r['name'], r['seed']) / 'test_logits.npz').exists()]
+
+def supersede(group:Path, # a finished group folder (`OUT/seedS/GROUP/`)
+              rerun:Path, # the same group trained again: a finished `run_experiments` folder
+              reason:str, # why it was trained again, kept with the first run's results
+             ) -> Path:
+    "Put `rerun` in place of `group`; the first run's results.json is kept whole in `group/superseded.json`, with `reason` and the date"
+    group, rerun = Path(group), Path(rerun)
+    record = dict(reason=reason, superseded=time.strftime('%Y-%m-%d'), first=json.loads((group / 'results.json').read_text()))
+    if (group / 'superseded.json').exists(): record['earlier'] = json.loads((group / 'superseded.json').read_text())   # a second rerun keeps the chain
+    text = json.dumps(record)
+    with written(rerun / 'superseded.json', 'the record of the first run', len(text), 'the first run and the rerun are both kept') as f: f.write_text(text)
+    (rerun / 'rerun.json').unlink(missing_ok=True)   # from here on it is the group's finished run
+    first = group.with_name(group.name + '.first')
+    group.rename(first); rerun.rename(group); shutil.rmtree(first)
+    return group / 'superseded.json'
+
+def _finish_supersede(group, rerun):
+    "A swap that stopped between its two renames: finish it (the rerun is complete) or undo it"
+    first = group.with_name(group.name + '.first')
+    if group.exists() or not first.is_dir(): return
+    if (rerun / 'superseded.json').exists(): rerun.rename(group); shutil.rmtree(first)
+    else: first.rename(group)
+
 # %% ../nbs/05_train.ipynb #34c5e248
 def run_groups(dls, # long-tailed `DataLoaders`
                plan, # (seed, losses, drw, group, loss_kw) tuples, trained in this order
                out:Path, # results folder of the benchmark
                report_only:bool=False, # read finished groups, train nothing
                on_group=None, # called as on_group(runs so far, last group's results) after each group
+               rerun_without_logits:bool=False, # train again (into `out/reruns/`) each finished group with a run that saved no test logits, and put it in place of the first (`supersede`)
                **kwargs, # passed to `run_experiments` and so to `train_one`
               ) -> tuple[list, dict|None]:
     "Train (or read) each group of `plan` into `out/seedS/GROUP/`; return every run and the last group's results"
     runs, res = [], None
     for seed, losses, drw, group, loss_kw in plan:
-        done = Path(out) / f'seed{seed}' / group / 'results.json'
-        if done.exists(): r = json.loads(done.read_text())
+        g = Path(out) / f'seed{seed}' / group
+        redo = Path(out) / 'reruns' / f'seed{seed}' / group
+        loss_kws = {l: loss_kw for l in losses} if loss_kw else None
+        _finish_supersede(g, redo)
+        missing = runs_without_logits(g) if rerun_without_logits and not report_only and (g / 'results.json').exists() else []
+        if missing:
+            first, epochs = json.loads((g / 'results.json').read_text())['runs'], kwargs.get('epochs', inspect.signature(train_one).parameters['epochs'].default)
+            names = [run_name(l, drw if isinstance(drw, bool) else l in drw, loss_kw) for l in losses]
+            if sorted(r['name'] for r in first) != sorted(names) or {r['epochs'] for r in first} != {epochs}:
+                raise ValueError(f"{g} holds {', '.join(sorted(r['name'] + ' (' + str(r['epochs']) + ' epochs)' for r in first))}; this command "
+                                 f"would train {', '.join(names)} for {epochs} epochs: rerun it with the first run's settings")
+            redo.mkdir(parents=True, exist_ok=True)
+            (redo / 'rerun.json').write_text(json.dumps(dict(of=str(g))))   # `collect_runs` reads nothing here as a finished run
+            run_experiments(dls, losses, [seed], redo, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
+            if is_main():
+                supersede(g, redo, f"trained again for its test logits: the first run saved none ({', '.join(missing)})")
+                for d in (redo.parent, redo.parent.parent):   # OUT/reruns/seedS/ and OUT/reruns/, once empty
+                    if d.is_dir() and not any(d.iterdir()): d.rmdir()
+        if (g / 'results.json').exists(): r = json.loads((g / 'results.json').read_text())
         elif report_only: continue
-        else: r = run_experiments(dls, losses, [seed], done.parent, dict(torch_threads=torch.get_num_threads()),
-                                  loss_kws={l: loss_kw for l in losses} if loss_kw else None, drw=drw, resume=True, **kwargs)
+        else: r = run_experiments(dls, losses, [seed], g, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
         for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
         runs += r['runs']; res = r
         if on_group is not None: on_group(runs, res)
