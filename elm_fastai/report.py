@@ -197,7 +197,7 @@ def logits_lines(runs:list, # every run of the report
             adj.append(100 * (posthoc_adjusted(s['logits'], cls_num_list, s['scale']).argmax(1) == s['targets']).mean())
             e.append(ece(probabilities(s), s['targets']))
         lines.append(f"| {n} | {','.join(str(sd) for sd, _ in found[n])} | {ms(acc)} | {ms(adj)} | {np.mean(adj) - np.mean(acc):+.2f} | {ms(e)} |")
-    if missing: lines += ['', f'Runs without saved logits (finished before runs saved them, learner not on this machine): {", ".join(missing)}.']
+    if missing: lines += ['', f'Runs without saved logits (finished before runs saved them; a benchmark trains such a group again with `--rerun-without-logits`): {", ".join(missing)}.']
     if png is not None:
         fig, axs = plt.subplots(1, len(names), figsize=(3 * len(names), 3.2), squeeze=False)
         for ax, n in zip(axs[0], names):
