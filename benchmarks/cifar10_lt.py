@@ -15,7 +15,7 @@ after each epoch: rerun the same command to resume. Writes `benchmarks/results/c
 from pathlib import Path
 from elm_fastai.data import lt_dls
 from elm_fastai.train import shard_setting
-from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders, stops_on_ctrl_c
+from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders, stops_on_ctrl_c, missing_line
 
 # group: (losses, DRW, loss settings); each group is one folder of runs
 GROUPS = {'ce': (['ce'], False, None), 'ldam_drw': (['ldam'], True, None), 'elm': (['elm'], False, None),
@@ -65,7 +65,7 @@ def main():
                  f'precision {", ".join(sorted({str(r.get("precision", "fp32 (not recorded)")) for r in runs}))}, '
                  f'mean ± sample std (ddof = 1) over the seeds each row ran (planned: {a.seed_list}, finished for some method: {done}). '
                  'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).',
-                 'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs)]
+                 'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs), missing_line(out, plan)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
         write_report(Path(a.out) / f'{tag}.md', out, f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs: test accuracy (%)',
                      command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, plan),

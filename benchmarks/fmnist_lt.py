@@ -10,7 +10,7 @@ Needs Debian's `dataset-fashion-mnist`. Rerun the command to resume; `--report-o
 """
 from pathlib import Path
 from elm_fastai.data import lt_dls
-from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders, stops_on_ctrl_c
+from lt_report import benchmark_args, run_groups, command_line, write_report, group_folders, stops_on_ctrl_c, missing_line
 
 def main():
     a = benchmark_args(__doc__)
@@ -29,7 +29,7 @@ def main():
         setup = [f'Training set: {sum(res["cls_num_list"])} images, per class {res["cls_num_list"]}; test set: 10,000 (balanced).',
                  f'{a.arch} (cosine head for LDAM/ELM, linear otherwise), {a.epochs} epochs, batch 128, SGD lr 0.1, '
                  f'mean ± std over the seeds each row ran (n_seeds; planned: {seeds}, finished for some method: {done}). '
-                 'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).']
+                 'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).', missing_line(out, plan)]
         write_report(Path(a.out) / f'{tag}.md', out, f'Fashion-MNIST-LT, ρ = {a.imb_ratio:g}: test accuracy (%)',
                      command_line('benchmarks/fmnist_lt.py'), setup, group_folders(out, plan),
                      dict(dataset='fmnist', imb_ratio=a.imb_ratio, seeds=seeds, **kw),

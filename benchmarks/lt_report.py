@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from fastai.learner import load_learner
 from fastai.interpret import ClassificationInterpretation
-from elm_fastai.train import run_groups, interrupted_line, CtrlC   # run_groups: imported by the benchmark scripts from here
+from elm_fastai.train import run_groups, run_name, interrupted_line, CtrlC   # run_groups: imported by the benchmark scripts from here
 from elm_fastai import report
 from elm_fastai.report import collect_runs
 
@@ -95,6 +95,18 @@ def group_folders(out:Path, # the benchmark's results folder
                  ) -> list:
     "The folders `OUT/seedS/GROUP/` of the plan's groups that exist (finished, or with a run in progress), in plan order (the order of the report's rows), then those being trained again (`OUT/reruns/seedS/GROUP/`)"
     return [Path(out) / sub / f'seed{p[0]}' / p[3] for sub in ('', 'reruns') for p in plan if (Path(out) / sub / f'seed{p[0]}' / p[3]).is_dir()]
+
+def missing_line(out:Path, # the benchmark's results folder
+                 plan:list, # (seed, losses, drw, group, loss_kw) tuples of `run_groups`: the report's whole grid
+                ) -> str:
+    "One line naming the runs of the plan that have not finished (per method, its seeds), or that every one has"
+    miss = {}
+    for seed, losses, drw, group, kw in plan:
+        if not (Path(out) / f'seed{seed}' / group / 'results.json').exists():
+            for l in losses: miss.setdefault(run_name(l, drw if isinstance(drw, bool) else l in drw, kw), []).append(seed)
+    if not miss: return 'Every run of the planned grid has finished.'
+    return (f'Planned here and not finished ({sum(map(len, miss.values()))} runs; a run in progress is named below): '
+            + '; '.join(f"{n} seed{'s' if len(s) > 1 else ''} {', '.join(map(str, s))}" for n, s in miss.items()) + '.')
 
 def write_report(md_path:Path, # the markdown report
                  out:Path, # the benchmark's results folder: the merged results.json and the plots go here
