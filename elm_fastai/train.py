@@ -351,6 +351,9 @@ def run_groups(dls, # long-tailed `DataLoaders`
         loss_kws = {l: loss_kw for l in losses} if loss_kw else None
         _finish_supersede(g, redo)
         missing = runs_without_logits(g) if rerun_without_logits and not report_only and (g / 'results.json').exists() else []
+        if missing and (pkls := sorted(p.name for p in g.glob('*.pkl'))):
+            raise ValueError(f"{g} holds the exported learners of its runs ({', '.join(pkls)}): save their test logits from them "
+                             f"(benchmarks/backfill_logits.py {Path(out).name}) instead of training them again")
         if missing:
             first, epochs = json.loads((g / 'results.json').read_text())['runs'], kwargs.get('epochs', inspect.signature(train_one).parameters['epochs'].default)
             names = [run_name(l, drw if isinstance(drw, bool) else l in drw, loss_kw) for l in losses]
