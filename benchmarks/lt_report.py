@@ -103,7 +103,7 @@ def missing_line(out:Path, # the benchmark's results folder
     miss = {}
     for seed, losses, drw, group, kw in plan:
         if not (Path(out) / f'seed{seed}' / group / 'results.json').exists():
-            for l in losses: miss.setdefault(run_name(l, drw if isinstance(drw, bool) else l in drw, kw), []).append(seed)
+            for l in losses: miss.setdefault(run_name(l, drw, kw), []).append(seed)
     if not miss: return 'Every run of the planned grid has finished.'
     return (f'Planned here and not finished ({sum(map(len, miss.values()))} runs; a run in progress is named below): '
             + '; '.join(f"{n} seed{'s' if len(s) > 1 else ''} {', '.join(map(str, s))}" for n, s in miss.items()) + '.')

@@ -38,21 +38,27 @@ from .tracking import check_trackers, tracking_cbs, close_trackers
 
 # %% auto #0
 __all__ = ['DATASETS', 'DEFAULT_ARCH', 'LOG_MODES', 'SETTING_FLAGS', 'RESULTS_PAGE', 'PROTOCOL_DATASETS', 'PROTOCOL_EPOCHS',
-           'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta', 'check_same_run',
-           'train_one', 'folder_lock', 'run_experiments', 'runs_without_logits', 'supersede', 'run_groups',
-           'interrupted_line', 'check_args', 'check_precision', 'drw_setting', 'elm_settings', 'shard_setting',
-           'short_run_note', 'elm_fastai_train']
+           'drw_for', 'run_name', 'lt_scores', 'warmup_epochs', 'seed_run', 'epoch_log', 'CtrlC', 'run_meta',
+           'check_same_run', 'train_one', 'folder_lock', 'run_experiments', 'runs_without_logits', 'supersede',
+           'run_groups', 'interrupted_line', 'check_args', 'check_precision', 'drw_setting', 'elm_settings',
+           'shard_setting', 'short_run_note', 'elm_fastai_train']
 
 # %% ../nbs/05_train.ipynb #84d0d909
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'folder', 'list')
 
+def drw_for(loss:str, # a key of `LOSS_NAMES`
+            drw:bool|list, # DRW for every loss (True), for none (False), or for the losses listed
+           ) -> bool:
+    "Whether `drw` asks for deferred re-weighting of `loss`"
+    return drw if isinstance(drw, bool) else loss in drw
+
 def run_name(loss:str, # a key of `LOSS_NAMES`
-             drw:bool, # trained with deferred re-weighting
+             drw:bool|list, # trained with deferred re-weighting (True, False, or the losses listed: `drw_for`)
              loss_kw:dict|None=None, # settings of the loss that differ from its defaults
             ) -> str:
     "How a run is named in tables and files, e.g. 'ELM-DRW' or 'ELM-DRW lam=0.5'"
     settings = ''.join(f' {k}={v}' for k, v in (loss_kw or {}).items())
-    return LOSS_NAMES[loss] + ('-DRW' if drw and uses_drw(loss) else '') + settings
+    return LOSS_NAMES[loss] + ('-DRW' if drw_for(loss, drw) and uses_drw(loss) else '') + settings
 
 # %% ../nbs/05_train.ipynb #85f9709f
 DEFAULT_ARCH = dict(fmnist='resnet8', cifar10='resnet32', cifar100='resnet32', folder='resnet18', list='resnet18')
@@ -248,8 +254,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
     "Train each loss with each seed; write results.json, per_class_accuracy.png, confusion_matrices.png and the learners into `out`, each run's checkpoint, history, plot and test logits into `out/runs/`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     kws = loss_kws or {}
-    with_drw = lambda loss: drw if isinstance(drw, bool) else loss in drw
-    plan = [(loss, seed, out / 'runs' / run_dir_name(run_name(loss, with_drw(loss), kws.get(loss)), seed))
+    plan = [(loss, seed, out / 'runs' / run_dir_name(run_name(loss, drw, kws.get(loss)), seed))
             for loss in losses for seed in seeds]
     if shard is not None: plan = plan[shard[0] - 1::shard[1]]   # the slices depend on the grid only: every machine computes the same ones
     started = [d for *_, d in plan if (d / 'checkpoint.pth').exists() or (d / 'scores.json').exists()]
@@ -266,14 +271,14 @@ def run_experiments(dls, # long-tailed `DataLoaders`
                 except Exception: stored = None   # damaged: `Checkpoint.restore` falls back on the previous one and checks its meta
             else: continue
             if stored is not None:
-                check_same_run(stored, run_meta(dls, loss, with_drw(loss), seed, kws.get(loss), tkw['epochs'], tkw['lr'], tkw['arch'],
+                check_same_run(stored, run_meta(dls, loss, drw_for(loss, drw), seed, kws.get(loss), tkw['epochs'], tkw['lr'], tkw['arch'],
                                                 tkw['precision'], tkw['eval_every'], tkw['mix']), out)
     runs, vocab = [], [str(v) for v in dls.vocab]
     kept = "the run's checkpoint and the finished runs are kept"
     with folder_lock(out) if is_main() else nullcontext():   # one process per folder
         for loss, seed, d in plan:
             if (d / 'scores.json').exists(): runs.append(json.loads((d / 'scores.json').read_text())); continue
-            learn, scores = train_one(dls, loss, with_drw(loss), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
+            learn, scores = train_one(dls, loss, drw_for(loss, drw), seed=seed, loss_kw=kws.get(loss), run_dir=d, resume=resume, **kwargs)
             runs.append(scores)
             if not is_main(): continue   # rank 0 writes
             if scores['status'] == 'diverged':
@@ -356,7 +361,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
                              f"(benchmarks/backfill_logits.py {Path(out).name}) instead of training them again")
         if missing:
             first, epochs = json.loads((g / 'results.json').read_text())['runs'], kwargs.get('epochs', inspect.signature(train_one).parameters['epochs'].default)
-            names = [run_name(l, drw if isinstance(drw, bool) else l in drw, loss_kw) for l in losses]
+            names = [run_name(l, drw, loss_kw) for l in losses]
             if sorted(r['name'] for r in first) != sorted(names) or {r['epochs'] for r in first} != {epochs}:
                 raise ValueError(f"{g} holds {', '.join(sorted(r['name'] + ' (' + str(r['epochs']) + ' epochs)' for r in first))}; this command "
                                  f"would train {', '.join(names)} for {epochs} epochs: rerun it with the first run's settings")
