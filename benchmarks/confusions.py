@@ -43,12 +43,15 @@ def main():
     if not cms: raise SystemExit(f'no run in {root}/*/ stored its test-set confusions (scores.json) or test logits (runs/*/test_logits.npz): run the '
                                  f'benchmark, or benchmarks/backfill_logits.py {tag} where its exported learners are')
     counts, vocab = got['cls_num_list'], got['vocab']
+    absent = [run_dir_name(r['name'], r['seed']) for r in got['runs'] if run_dir_name(r['name'], r['seed']) not in cms]
     C = len(vocab)
     n_test = int(next(iter(cms.values())).sum()) // C
     md = [f'# {tag}, seed {a.seed}: where each class\'s {n_test:,} test images go', '',
           f'Command: `python benchmarks/confusions.py --dataset {a.dataset} --imb-ratio {a.imb_ratio:g} --seed {a.seed}'
           + (f' --folder {a.folder}' if a.folder else '') + f'` (stored confusions or saved test logits in `{tag}/seed{a.seed}/*/runs/*/`). '
           f'Training images per class: {counts}.', '']
+    if absent: md += [f'Not shown: {", ".join(absent)}, finished before runs saved their confusions or test logits '
+                      f'(`python benchmarks/backfill_logits.py {tag}` where the exported learners are, or train them again with the benchmark\'s `--rerun-without-logits`).', '']
     for name, cm in cms.items():
         md += [f'## {name}', '', f'| true class (training images) | predicted as (test images of {n_test:,}) |', '|---|---|']
         for c in range(C):
