@@ -43,7 +43,7 @@ def main():
     if not cms: raise SystemExit(f'no run in {root}/*/ stored its test-set confusions (scores.json) or test logits (runs/*/test_logits.npz): run the '
                                  f'benchmark, or benchmarks/backfill_logits.py {tag} where its exported learners are')
     counts, vocab = got['cls_num_list'], got['vocab']
-    absent = [run_dir_name(r['name'], r['seed']) for r in got['runs'] if run_dir_name(r['name'], r['seed']) not in cms]
+    absent = [d for r in got['runs'] if (d := run_dir_name(r['name'], r['seed'])) not in cms]   # runs with neither confusions nor logits
     C = len(vocab)
     n_test = int(next(iter(cms.values())).sum()) // C
     md = [f'# {tag}, seed {a.seed}: where each class\'s {n_test:,} test images go', '',
