@@ -239,6 +239,10 @@ def folder_lock(out, # the output folder
     finally: f.unlink(missing_ok=True)
 
 # %% ../nbs/05_train.ipynb #b7de5881
+def _train_settings(kwargs:dict) -> dict:
+    "The settings `train_one` runs with when called with `kwargs`: its defaults, updated with them"
+    return {k: v.default for k, v in inspect.signature(train_one).parameters.items() if v.default is not inspect.Parameter.empty} | kwargs
+
 @delegates(train_one, but=['loss', 'seed', 'loss_kw', 'run_dir', 'resume'])   # those are set per run here
 def run_experiments(dls, # long-tailed `DataLoaders`
                     losses=('elm',), # keys of `LOSS_NAMES`
@@ -262,8 +266,7 @@ def run_experiments(dls, # long-tailed `DataLoaders`
         raise FileExistsError(f"{out} already holds {len(started)} of these runs (e.g. {started[0].name}): resume them "
                               "(resume=True, --resume) or write into another folder")
     if started:   # --resume: every run already in `out`, finished or not, must be the run this call would train
-        tkw = {k: v.default for k, v in inspect.signature(train_one).parameters.items() if v.default is not inspect.Parameter.empty}
-        tkw.update(kwargs)
+        tkw = _train_settings(kwargs)
         for loss, seed, d in plan:
             if (d / 'scores.json').exists(): stored = json.loads((d / 'scores.json').read_text()).get('meta')   # None: a run from before the meta was kept
             elif (d / 'checkpoint.pth').exists():
@@ -360,7 +363,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
             raise ValueError(f"{g} holds the exported learners of its runs ({', '.join(pkls)}): save their test logits from them "
                              f"(benchmarks/backfill_logits.py {Path(out).name}) instead of training them again")
         if missing:
-            first, epochs = json.loads((g / 'results.json').read_text())['runs'], kwargs.get('epochs', inspect.signature(train_one).parameters['epochs'].default)
+            first, epochs = json.loads((g / 'results.json').read_text())['runs'], _train_settings(kwargs)['epochs']
             names = [run_name(l, drw, loss_kw) for l in losses]
             if sorted(r['name'] for r in first) != sorted(names) or {r['epochs'] for r in first} != {epochs}:
                 raise ValueError(f"{g} holds {', '.join(sorted(r['name'] + ' (' + str(r['epochs']) + ' epochs)' for r in first))}; this command "
