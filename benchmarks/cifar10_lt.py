@@ -4,6 +4,7 @@
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --shard 1/2 &  # half of the plan per process, two processes on two cores
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce &     # or one group
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce --rerun-without-logits &   # train again a finished group that saved no test logits
+    python benchmarks/cifar10_lt.py --seeds 0,1,2 --groups ce,ldam_drw,elm@0,elm_drw   # GROUP@S+S…: that group trains only these seeds
     python benchmarks/cifar10_lt.py --arch resnet8 --epochs 12 --groups margin_drw,ce --precision fp32   # the shortened CPU version
 
 CIFAR-10-LT as LDAM-DRW builds it (exponential profile, ρ = 100 by default, selection seed 0) from the JPEG copy in
@@ -28,6 +29,18 @@ PUBLISHED_OTHER = {100: 'Other published numbers, each under its own schedule: t
                         'LDAM-DRW 77.97 ± 0.17, VS 80.29 ± 0.23; logit adjustment\'s README: 77.9 after about 1,240 epochs.'}
 PAIRS = [('ELM-DRW', 'LDAM-DRW'), ('ELM-DRW', ['LA', 'BalancedSoftmax', 'VS']), ('ELM', 'LDAM-DRW')]   # a − b in the report; a list: its best
 
+def group_seeds(groups:str, # --groups: comma-separated GROUP (trains `seeds`) or GROUP@S+S… (trains these seeds only)
+                seeds:list, # --seeds
+               ) -> dict:
+    "Each group of `--groups` and the seeds it trains, in order; a one-line error for an unknown group or a bad seed"
+    out = {}
+    for item in groups.split(','):
+        g, _, own = item.partition('@')
+        if g not in GROUPS: raise SystemExit(f'unknown group {g!r}: use {", ".join(GROUPS)}')
+        try: out[g] = [int(x) for x in own.split('+')] if own else list(seeds)
+        except ValueError: raise SystemExit(f'bad seeds in {item!r}: write GROUP@S+S…, e.g. ce@0 or ce@0+1') from None
+    return out
+
 def eval_line(runs) -> str:
     "Which runs evaluated the test set less often than every epoch (`--eval-every`)"
     sparse = sorted({f"{r['name']} seed {r['seed']} (K = {r['eval_every']})" for r in runs if r.get('eval_every', 1) != 1})
@@ -39,19 +52,26 @@ def main():
     a = benchmark_args(__doc__, seeds='0', epochs=200, arch='resnet32', precision=None,
                        **{'--device': dict(default=None, help='cpu, cuda, … (default: a GPU if there is one)'),
                           '--data-path': dict(default=None, help='CIFAR-10 archive or folder (default: ../shared/data/cifar10_jpg.tgz, else a download)'),
-                          '--groups': dict(default=PROTOCOL, help=f'comma-separated groups of {", ".join(GROUPS)} (default: {PROTOCOL})'),
+                          '--groups': dict(default=PROTOCOL, help=f'comma-separated groups of {", ".join(GROUPS)} (default: {PROTOCOL}); '
+                                           'GROUP@S+S… trains that group with these seeds only, e.g. ce@0'),
                           '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones'),
                           '--shard': dict(default=None, help='K/N: train only the K-th of N slices of the (seed, group) plan in this process, or slurm (from the array job); the report lists all finished runs'),
                           '--eval-every': dict(type=int, default=1, help='evaluate every K epochs before the DRW switch at 80 %%, every epoch from it on (default 1)')})
-    groups = a.groups.split(',')
-    bad = [g for g in groups + (a.only.split(',') if a.only else []) if g not in GROUPS]
+    per_group = group_seeds(a.groups, a.seed_list)
+    groups = list(per_group)
+    bad = [g for g in (a.only.split(',') if a.only else []) if g not in GROUPS]
     if bad: raise SystemExit(f'unknown group {bad[0]!r}: use {", ".join(GROUPS)}')
     tag = f'cifar10_lt_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}'
     out = Path(a.out) / tag
     dls = lt_dls('cifar10', a.data_path, imb_ratio=a.imb_ratio, device=a.device, drop_last=False)
     kw = dict(epochs=a.epochs, arch=a.arch, n_in=3, lr=0.1, precision=a.precision)
     if a.eval_every != 1: kw['eval_every'] = a.eval_every   # recorded per run (scores: eval_every); the training is the same
-    plan = [(seed, GROUPS[g][0], GROUPS[g][1], g, GROUPS[g][2]) for seed in a.seed_list for g in groups]
+    seeds = list(dict.fromkeys(a.seed_list + [s for v in per_group.values() for s in v]))   # --seeds first, then the groups' own
+    plan = [(seed, GROUPS[g][0], GROUPS[g][1], g, GROUPS[g][2]) for seed in seeds for g in groups if seed in per_group[g]]
+    own = {}   # the groups' own seeds, e.g. {'[0]': ['ce', 'elm']}
+    for g, v in per_group.items():
+        if v != a.seed_list: own.setdefault(str(v), []).append(g)
+    planned = f'{a.seed_list}' + ''.join(f'; {", ".join(gs)}: {v}' for v, gs in own.items())
     train = [p for p in plan if a.only is None or p[3] in a.only.split(',')]
     if a.shard is not None:   # the same slices as elm_fastai_train --shard: every N-th of the plan, from the K-th
         k, n = shard_setting(a.shard, len(train))
@@ -63,17 +83,18 @@ def main():
                  'test set: 10,000 (balanced), JPEG copy of CIFAR-10 (lossy).',
                  f'{a.arch} (cosine head for LDAM/ELM, linear otherwise), {a.epochs} epochs, batch 128, SGD lr 0.1, '
                  f'precision {", ".join(sorted({str(r.get("precision", "fp32 (not recorded)")) for r in runs}))}, '
-                 f'mean ± sample std (ddof = 1) over the seeds each row ran (planned: {a.seed_list}, finished for some method: {done}). '
+                 f'mean ± sample std (ddof = 1) over the seeds each row ran (planned: {planned}, finished for some method: {done}). '
                  'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).',
                  'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs), missing_line(out, plan)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
         write_report(Path(a.out) / f'{tag}.md', out, f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs: test accuracy (%)',
                      command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, plan),
-                     dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups, **kw),
+                     dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups,
+                          **({'group_seeds': per_group} if any(v != a.seed_list for v in per_group.values()) else {}), **kw),
                      [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.', '',
                       f'Published top-1 on lossless CIFAR-10-LT (ResNet-32, 200 epochs; LDAM-DRW paper): {pub}. Indicative only: '
-                      'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.', '',
-                      *([PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
+                      'this is the JPEG copy.' if pub else 'No published number applies to this shortened schedule.',
+                      *(['', PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
                      pairs=PAIRS)
     with stops_on_ctrl_c(out): run_groups(dls, train, out, a.report_only, None, a.rerun_without_logits, **kw)
     runs, res = run_groups(dls, plan, out, True, **kw)   # every finished group, whichever process trained it
