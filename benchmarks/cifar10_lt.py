@@ -11,7 +11,9 @@ CIFAR-10-LT as LDAM-DRW builds it (exponential profile, ρ = 100 by default, sel
 `../shared/data/cifar10_jpg.tgz` (or a downloaded CIFAR-10), batch 128, SGD lr 0.1, momentum 0.9, wd 2e-4, warm-up 2.5 %
 of the epochs, x0.01 at 80 % and x0.0001 at 90 %, DRW (β = 0.9999) from 80 % where the group says so. The JPEG copy is
 lossy: compare the methods with each other; published CIFAR-10-LT numbers are indicative only. Every run checkpoints
-after each epoch: rerun the same command to resume. Writes `benchmarks/results/cifar10_lt_rRATIO_ARCH_eEPOCHS/` and `….md`.
+after each epoch: rerun the same command to resume. Writes `benchmarks/results/cifar10_lt_rRATIO_ARCH_eEPOCHS/` and `….md`:
+the report shows every finished run of the groups in `--groups` (whichever command trained it, e.g. one with `--seeds 1`)
+and names the runs of this command's plan that have not finished.
 """
 from pathlib import Path
 from elm_fastai.data import lt_dls
@@ -88,7 +90,7 @@ def main():
                  'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs), missing_line(out, plan)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
         write_report(Path(a.out) / f'{tag}.md', out, f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs: test accuracy (%)',
-                     command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, plan),
+                     command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, shown),
                      dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups,
                           **({'group_seeds': per_group} if any(v != a.seed_list for v in per_group.values()) else {}), **kw),
                      [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.', '',
@@ -97,7 +99,10 @@ def main():
                       *(['', PUBLISHED_OTHER[int(a.imb_ratio)]] if pub and int(a.imb_ratio) in PUBLISHED_OTHER else [])],
                      pairs=PAIRS)
     with stops_on_ctrl_c(out): run_groups(dls, train, out, a.report_only, None, a.rerun_without_logits, **kw)
-    runs, res = run_groups(dls, plan, out, True, **kw)   # every finished group, whichever process trained it
+    planned_keys = {(p[0], p[3]) for p in plan}   # the report shows every finished run of these groups, planned here or not (e.g. by a --seeds 1 command)
+    finished = sorted((int(f.parent.parent.name[4:]), f.parent.name) for f in out.glob('seed*/*/results.json') if f.parent.parent.name[4:].isdigit())
+    shown = plan + [(s, GROUPS[g][0], GROUPS[g][1], g, GROUPS[g][2]) for s, g in finished if g in per_group and (s, g) not in planned_keys]
+    runs, res = run_groups(dls, shown, out, True, **kw)   # every finished group, whichever process trained it
     if runs: report(runs, res)
 
 if __name__ == '__main__': main()
