@@ -48,10 +48,15 @@ class DeviceMixedPrecision(MixedPrecision):
         self.autocast, self.learn.scaler = torch.autocast(dev.type, dtype=dtype), torch.amp.GradScaler(dev.type, **self.kwargs)
         self.scales = L()
 
+    def before_batch(self):
+        super().before_batch(); self.in_autocast = True   # inside this batch's autocast region until `after_loss`
+    def after_loss(self):
+        super().after_loss(); self.in_autocast = False
+
     def release(self):
-        "Leave the autocast region a batch entered when an exception stopped it before `after_loss` (fastai runs no event then)"
-        ac = getattr(self, 'autocast', None)
-        if ac is not None and torch.is_autocast_enabled(ac.device): ac.__exit__(None, None, None)
+        "Leave the autocast region of a batch that an exception stopped before `after_loss` (fastai runs no event then)"
+        if getattr(self, 'in_autocast', False): self.autocast.__exit__(None, None, None); self.in_autocast = False
+    after_cancel_batch = release   # a `CancelBatchException` before `after_loss` skips that event too
 
 # %% ../nbs/04a_precision.ipynb #f1ae0f18
 def precision_cbs(precision:str='bf16', # 'fp32', 'bf16' or 'fp16'

@@ -193,9 +193,10 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
                 with distributed_ctx(learn): learn.fit_ldam(epochs, lr, warmup=warmup_epochs(epochs), start_epoch=start)
             except NonFiniteLossError as e:   # the per-batch check (CPU): the loss of one batch is NaN or infinite
                 diverged = dict(epoch=int(learn.epoch), reason=str(e).splitlines()[0])
-                for cb in learn.cbs:   # the batch stopped inside autocast: leave it, or the next run of this process trains in it
+            finally:   # after a NaN loss, Ctrl-C or any other exception too
+                for cb in learn.cbs:   # a batch stopped inside autocast: leave it, or what this process runs next computes in bf16
                     if isinstance(cb, DeviceMixedPrecision): cb.release()
-            finally: close_trackers(trackers)   # after Ctrl-C or a NaN loss too
+                close_trackers(trackers)
         learn.remove_cbs(trackers)   # their files are closed: the learner is exported without them
         if diverged is None and stop.diverged is not None: diverged = dict(epoch=stop.diverged, reason=stop.reason)   # the end-of-epoch check
         with local_eval():   # every rank evaluates the whole test set on its own: nothing gathered from the other ranks
