@@ -14,8 +14,8 @@ from fastai.callback.progress import CSVLogger
 from .checkpoint import EpochHistory
 
 # %% auto #0
-__all__ = ['TRACKERS', 'TRACKING_EXTRA', 'check_trackers', 'epoch_scalars', 'RunCSVLogger', 'wandb_callback', 'TrackEpochs',
-           'tracking_cbs', 'close_trackers']
+__all__ = ['TRACKERS', 'TRACKING_EXTRA', 'check_trackers', 'epoch_scalars', 'RunCSVLogger', 'tensorboard_callback',
+           'wandb_callback', 'TrackEpochs', 'tracking_cbs', 'close_trackers']
 
 # %% ../nbs/04h_tracking.ipynb #aa345256
 TRACKERS = dict(tensorboard='tensorboard', csv=None, wandb='wandb')   # the backends of `--log`, and the package each needs (None: fastai's own)
@@ -88,6 +88,30 @@ class RunCSVLogger(CSVLogger):
     def after_epoch(self):
         if self.epoch >= self._done: self._write_row(self._hist.history[-1])   # not an epoch skipped by `fit(start_epoch=...)`
 
+    def close_after_error(self):
+        "What `after_fit` does, for a fit an exception stopped: close the file, give the learner its logger back"
+        if getattr(self, 'file', None) is not None and not self.file.closed:
+            self.file.close(); self.learn.logger = self.old_logger
+
+
+# %% ../nbs/04h_tracking.ipynb #49927e19
+def tensorboard_callback():
+    "fastai's `TensorBoardCallback` class, extended (built on first use: tensorboard is an optional extra) so that a resumed fit's writer drops what the interrupted fit logged after its last checkpoint"
+    from fastai.callback.tensorboard import TensorBoardCallback
+    from torch.utils.tensorboard import SummaryWriter
+    class RunTensorBoard(TensorBoardCallback):
+        "`TensorBoardCallback` writing one run's curves into `log_dir`; resumed, it goes on at the step where the checkpoint's epochs ended"
+        def __init__(self, log_dir):
+            super().__init__(log_dir=log_dir, trace_model=False, log_preds=False)
+            self.run_valid = False   # fastai's `after_batch` would log the training loss again after each validation batch, at the same step
+        def _setup_writer(self):   # fastai's hook, called by its `before_fit`
+            done = len(_history(self.learn, 'RunTensorBoard logs').history)
+            self.writer = SummaryWriter(log_dir=self.log_dir, purge_step=done * len(self.dls.train) + 1 if done else None)
+        def close_after_error(self):
+            "What `after_fit` does, for a fit an exception stopped: close the writer (its events flushed)"
+            if getattr(self, 'writer', None) is not None: self.writer.close()
+    return RunTensorBoard
+
 
 # %% ../nbs/04h_tracking.ipynb #6e232519
 def _wandb_account() -> bool:
@@ -130,6 +154,9 @@ def wandb_callback():
         def after_fit(self):
             super().after_fit()
             wandb.finish()
+        def close_after_error(self):
+            "Finish the W&B run a fit stopped by an exception left open, marked as failed"
+            if wandb.run is not None: wandb.finish(exit_code=1)
     return RunWandbCallback
 
 # %% ../nbs/04h_tracking.ipynb #d03d8725
@@ -137,7 +164,7 @@ class TrackEpochs(Callback):
     "Add `epoch_scalars` to fastai's `TensorBoardCallback` and `WandbCallback` after each epoch, at their step; a resumed fit goes on at the step where the epochs before it ended"
     order = EpochHistory.order + 1   # after the epoch's history row
     def __init__(self, vocab, # the class names
-                 tensorboard=None, # the learner's `TensorBoardCallback`, if any
+                 tensorboard=None, # the learner's `RunTensorBoard`, if any
                  wandb=None, # the learner's `RunWandbCallback`, if any
                 ): store_attr()
 
@@ -147,11 +174,7 @@ class TrackEpochs(Callback):
         self._hist = _history(self.learn, 'TrackEpochs logs')
         self._done, n = len(self._hist.history), len(self.dls.train)
         if not self._done: return
-        self.learn.train_iter = self._done * n   # the steps go on from the epochs the checkpoint holds
-        tb = self.tensorboard
-        if tb is not None and tb.run:   # drop what an interrupted fit logged after its last checkpoint
-            from torch.utils.tensorboard import SummaryWriter
-            tb.writer.close(); tb.writer = SummaryWriter(log_dir=tb.log_dir, purge_step=self._done * n + 1)
+        self.learn.train_iter = self._done * n   # the steps go on from the epochs the checkpoint holds (`RunTensorBoard` purges the later ones)
         wb = self.wandb
         if wb is not None and wb.run: wb._wandb_step, wb._wandb_epoch = self._done * n - 1, self._done
 
@@ -177,10 +200,7 @@ def tracking_cbs(log, # tracker names (`check_trackers`): tensorboard, csv, wand
     if not names: return []
     folder = Path(folder)
     cbs, tb, wb = [], None, None
-    if 'tensorboard' in names:
-        from fastai.callback.tensorboard import TensorBoardCallback
-        cbs.append(tb := TensorBoardCallback(log_dir=folder/'tensorboard', trace_model=False, log_preds=False))
-        tb.run_valid = False   # fastai's `after_batch` would log the training loss again after each validation batch, at the same step
+    if 'tensorboard' in names: cbs.append(tb := tensorboard_callback()(folder/'tensorboard'))
     if 'csv' in names: cbs.append(RunCSVLogger(folder/'history.csv', vocab))
     if 'wandb' in names: cbs.append(wb := wandb_callback()(folder, name or folder.name, config))
     return cbs + [TrackEpochs(vocab, tb, wb)]
@@ -189,8 +209,4 @@ def close_trackers(cbs, # callbacks from `tracking_cbs`
                   ):
     "Close what a fit that stopped with an exception (Ctrl-C, a NaN loss) left open, as fastai's `after_fit` would have: the TensorBoard writer, the CSV file, the W&B run"
     for cb in cbs:
-        if isinstance(cb, RunCSVLogger) and getattr(cb, 'file', None) is not None and not cb.file.closed: cb.file.close()
-        elif hasattr(cb, 'writer') and hasattr(cb.writer, 'close'): cb.writer.close()
-        elif type(cb).__name__ == 'RunWandbCallback':
-            import wandb
-            if wandb.run is not None: wandb.finish(exit_code=1)   # marked as not finished
+        if hasattr(cb, 'close_after_error'): cb.close_after_error()   # `RunTensorBoard`, `RunCSVLogger`, `RunWandbCallback`

@@ -373,7 +373,8 @@ def run_groups(dls, # long-tailed `DataLoaders`
             (redo / 'rerun.json').write_text(json.dumps(dict(of=str(g))))   # `collect_runs` reads nothing here as a finished run
             run_experiments(dls, losses, [seed], redo, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
             if is_main():
-                supersede(g, redo, f"trained again for its test logits: the first run saved none ({', '.join(missing)})")
+                why = 'trained again for its test logits: the first run saved none'   # the report's row names the run
+                supersede(g, redo, why if len(missing) == len(first) else f"{why} for {', '.join(missing)}")
                 for d in (redo.parent, redo.parent.parent):   # OUT/reruns/seedS/ and OUT/reruns/, once empty
                     if d.is_dir() and not any(d.iterdir()): d.rmdir()
         if (g / 'results.json').exists(): r = json.loads((g / 'results.json').read_text())
