@@ -43,6 +43,13 @@ def group_seeds(groups:str, # --groups: comma-separated GROUP (trains `seeds`) o
         except ValueError: raise SystemExit(f'bad seeds in {item!r}: write GROUP@S+S…, e.g. ce@0 or ce@0+1') from None
     return out
 
+def no_drw_line(groups) -> str: # the groups of the report
+    "The report's sentence on the baselines trained without DRW, naming those of `groups` (none: '')"
+    names = [n for g, n in (('la', 'LA'), ('bs', 'BS (balanced softmax)'), ('vs', 'VS')) if g in groups]
+    if not names: return ''
+    return (f"{', '.join(names[:-1])} and {names[-1]} train without DRW, as their papers do. " if len(names) > 1
+            else f'{names[0]} trains without DRW, as its paper does. ')
+
 def eval_line(runs) -> str:
     "Which runs evaluated the test set less often than every epoch (`--eval-every`)"
     sparse = sorted({f"{r['name']} seed {r['seed']} (K = {r['eval_every']})" for r in runs if r.get('eval_every', 1) != 1})
@@ -87,7 +94,7 @@ def main():
                  f'precision {", ".join(sorted({str(r.get("precision", "fp32 (not recorded)")) for r in runs}))}, '
                  f'mean ± sample std (ddof = 1) over the seeds each row ran (planned: {planned}, finished for some method: {done}). '
                  'Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group).',
-                 'LA, BS (balanced softmax) and VS train without DRW, as their papers do. ' + eval_line(runs), missing_line(out, plan)]
+                 no_drw_line(groups) + eval_line(runs), missing_line(out, plan)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
         write_report(Path(a.out) / f'{tag}.md', out, f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs: test accuracy (%)',
                      command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, shown),
