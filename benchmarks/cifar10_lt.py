@@ -5,6 +5,7 @@
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce &     # or one group
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce --rerun-without-logits &   # train again a finished group that saved no test logits
     python benchmarks/cifar10_lt.py --seeds 0,1,2 --groups ce,ldam_drw,elm@0,elm_drw   # GROUP@S+S…: that group trains only these seeds
+    python benchmarks/cifar10_lt.py --imb-ratio 10 --report-only      # no --seeds/--groups: the plan the folder's results.json records
     python benchmarks/cifar10_lt.py --arch resnet8 --epochs 12 --groups margin_drw,ce --precision fp32   # the shortened CPU version
 
 CIFAR-10-LT as LDAM-DRW builds it (exponential profile, ρ = 100 by default, selection seed 0) from the JPEG copy in
@@ -13,8 +14,10 @@ of the epochs, x0.01 at 80 % and x0.0001 at 90 %, DRW (β = 0.9999) from 80 % wh
 lossy: compare the methods with each other; published CIFAR-10-LT numbers are indicative only. Every run checkpoints
 after each epoch: rerun the same command to resume. Writes `benchmarks/results/cifar10_lt_rRATIO_ARCH_eEPOCHS/` and `….md`:
 the report shows every finished run of the groups in `--groups` (whichever command trained it, e.g. one with `--seeds 1`)
-and names the runs of this command's plan that have not finished.
+and names the runs of this command's plan that have not finished. A command without `--seeds` and `--groups` takes the
+plan that the results folder's report recorded (says so in one line), so a resume or `--report-only` cannot replace it.
 """
+import json, sys
 from pathlib import Path
 from elm_fastai.data import lt_dls
 from elm_fastai.train import shard_setting
@@ -43,6 +46,17 @@ def group_seeds(groups:str, # --groups: comma-separated GROUP (trains `seeds`) o
         except ValueError: raise SystemExit(f'bad seeds in {item!r}: write GROUP@S+S…, e.g. ce@0 or ce@0+1') from None
     return out
 
+def recorded_plan(out:Path, # the benchmark's results folder
+                 ) -> tuple|None:
+    "The `--seeds` and `--groups` of the plan that `OUT/results.json` records, as the options write them (None: no report yet)"
+    f = Path(out) / 'results.json'
+    if not f.exists(): return None
+    cfg = json.loads(f.read_text()).get('config', {})
+    if 'groups' not in cfg: return None
+    seeds, own = cfg['seeds'], cfg.get('group_seeds', {})
+    groups = [g if own.get(g, seeds) == seeds else f"{g}@{'+'.join(map(str, own[g]))}" for g in cfg['groups']]
+    return ','.join(map(str, seeds)), ','.join(groups)
+
 def no_drw_line(groups) -> str: # the groups of the report
     "The report's sentence on the baselines trained without DRW, naming those of `groups` (none: '')"
     names = [n for g, n in (('la', 'LA'), ('bs', 'BS (balanced softmax)'), ('vs', 'VS')) if g in groups]
@@ -58,20 +72,26 @@ def eval_line(runs) -> str:
             'and the last epoch are the same as with K = 1): ' + ', '.join(sparse) + '; every other run after every epoch.')
 
 def main():
-    a = benchmark_args(__doc__, seeds='0', epochs=200, arch='resnet32', precision=None,
+    a = benchmark_args(__doc__, seeds=None, epochs=200, arch='resnet32', precision=None,
                        **{'--device': dict(default=None, help='cpu, cuda, … (default: a GPU if there is one)'),
                           '--data-path': dict(default=None, help='CIFAR-10 archive or folder (default: ../shared/data/cifar10_jpg.tgz, else a download)'),
-                          '--groups': dict(default=PROTOCOL, help=f'comma-separated groups of {", ".join(GROUPS)} (default: {PROTOCOL}); '
-                                           'GROUP@S+S… trains that group with these seeds only, e.g. ce@0'),
+                          '--groups': dict(default=None, help=f'comma-separated groups of {", ".join(GROUPS)} (default: the plan recorded in '
+                                           f'the results folder, else {PROTOCOL}); GROUP@S+S… trains that group with these seeds only, e.g. ce@0'),
                           '--only': dict(default=None, help='train only these groups (comma-separated) in this process; the report lists all finished ones'),
                           '--shard': dict(default=None, help='K/N: train only the K-th of N slices of the (seed, group) plan in this process, or slurm (from the array job); the report lists all finished runs'),
                           '--eval-every': dict(type=int, default=1, help='evaluate every K epochs before the DRW switch at 80 %%, every epoch from it on (default 1)')})
-    per_group = group_seeds(a.groups, a.seed_list)
+    tag = f'cifar10_lt_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}'
+    out = Path(a.out) / tag
+    given = []   # the options of the plan this command did not give, taken from the recorded plan, for the report's command line
+    if a.seeds is None and a.groups is None and (rec := recorded_plan(out)):
+        a.seeds, a.groups = rec
+        given = ['--seeds', a.seeds, '--groups', a.groups]
+        print(f'--seeds and --groups not given: the plan recorded in {out / "results.json"}: {" ".join(given)}', flush=True)
+    a.seed_list = [int(s) for s in (a.seeds or '0').split(',')]
+    per_group = group_seeds(a.groups or PROTOCOL, a.seed_list)
     groups = list(per_group)
     bad = [g for g in (a.only.split(',') if a.only else []) if g not in GROUPS]
     if bad: raise SystemExit(f'unknown group {bad[0]!r}: use {", ".join(GROUPS)}')
-    tag = f'cifar10_lt_r{a.imb_ratio:g}_{a.arch}_e{a.epochs}'
-    out = Path(a.out) / tag
     dls = lt_dls('cifar10', a.data_path, imb_ratio=a.imb_ratio, device=a.device, drop_last=False)
     kw = dict(epochs=a.epochs, arch=a.arch, n_in=3, lr=0.1, precision=a.precision)
     if a.eval_every != 1: kw['eval_every'] = a.eval_every   # recorded per run (scores: eval_every); the training is the same
@@ -97,7 +117,7 @@ def main():
                  no_drw_line(groups) + eval_line(runs), missing_line(out, plan)]
         pub = PUBLISHED.get(int(a.imb_ratio)) if a.arch == 'resnet32' and a.epochs == 200 else None
         write_report(Path(a.out) / f'{tag}.md', out, f'CIFAR-10-LT, ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs: test accuracy (%)',
-                     command_line('benchmarks/cifar10_lt.py'), setup, group_folders(out, shown),
+                     command_line('benchmarks/cifar10_lt.py', sys.argv[1:] + given), setup, group_folders(out, shown),
                      dict(dataset='cifar10', imb_ratio=a.imb_ratio, seeds=a.seed_list, device=str(dls.device), groups=groups,
                           **({'group_seeds': per_group} if any(v != a.seed_list for v in per_group.values()) else {}), **kw),
                      [f'Each group\'s own table and per-class plot: `{tag}/seedS/GROUP/`.', '',

@@ -44,7 +44,7 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     "Parse the options every accuracy benchmark shares, plus `extra`"
     p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument('--imb-ratio', type=float, default=100)
-    p.add_argument('--seeds', default=seeds)
+    p.add_argument('--seeds', default=seeds, help=f'comma-separated seeds (default: {seeds or "the plan recorded in the results folder, else 0"})')
     p.add_argument('--epochs', type=int, default=epochs)
     p.add_argument('--arch', default=arch)
     p.add_argument('--precision', default=precision, choices=['fp32', 'bf16', 'fp16'],
@@ -55,7 +55,8 @@ def benchmark_args(doc:str, # the script's docstring (its first line is the desc
     p.add_argument('--rerun-without-logits', action='store_true',
                    help='train again (into OUT/reruns/) each finished group of the plan with a run that saved no test logits; the rerun takes its place, the first run is kept in superseded.json')
     a = p.parse_args()
-    a.seed_list = [int(s) for s in a.seeds.split(',')]
+    try: a.seed_list = None if a.seeds is None else [int(s) for s in a.seeds.split(',')]
+    except ValueError: p.error(f'--seeds {a.seeds}: give comma-separated integers, e.g. 0,1,2')
     return a
 
 @contextmanager
