@@ -1,6 +1,6 @@
 """CIFAR-10-LT accuracy benchmark (the shipped JPEG copy) with the LDAM-DRW protocol: CE, LDAM-DRW and ELM's settings.
 
-    python benchmarks/cifar10_lt.py                                   # the paper's protocol: ResNet-32, 200 epochs, all five runs
+    python benchmarks/cifar10_lt.py                                   # the paper's protocol (ResNet-32, 200 epochs): the plan the results folder records, else seed 0 of every group
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --shard 1/2 &  # half of the plan per process, two processes on two cores
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce &     # or one group
     OMP_NUM_THREADS=1 python benchmarks/cifar10_lt.py --only ce --rerun-without-logits &   # train again a finished group that saved no test logits
