@@ -68,7 +68,7 @@ def stops_on_ctrl_c(out):
         if CtrlC.requested: raise KeyboardInterrupt   # pressed after the last batch
     except KeyboardInterrupt:
         script = sys.argv[0]
-        print(interrupted_line(out, ['python', script, *sys.argv[1:]], Path(script).name), file=sys.stderr, flush=True)
+        print(interrupted_line(out, ['python', script, *sys.argv[1:]], Path(script).name, CtrlC.training), file=sys.stderr, flush=True)
         raise SystemExit(130)
 
 def sync(device):

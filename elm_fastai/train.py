@@ -122,10 +122,14 @@ def epoch_log(learn:Learner, # the learner about to fit
 class CtrlC(Callback):
     "Turn Ctrl-C (SIGINT, with `CtrlC.handler` installed) into a `KeyboardInterrupt` at the next batch, in plain code where nothing swallows it"
     requested = False   # set by the handler; a second Ctrl-C interrupts at once
+    training = None   # the folder of the run this process is training (set while its fit runs): the run a Ctrl-C names
+    def __init__(self, run_dir=None): self.run_dir = run_dir   # the run's folder (`train_one`'s `run_dir`)
     @classmethod
     def handler(cls, signum, frame):
         if cls.requested: raise KeyboardInterrupt
         cls.requested = True
+    def before_fit(self): CtrlC.training = self.run_dir
+    def after_fit(self): CtrlC.training = None   # fastai runs it only when the fit ends normally: an interrupted run stays named
     def before_epoch(self):
         if CtrlC.requested: raise KeyboardInterrupt
     after_batch = before_epoch
@@ -175,7 +179,7 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     seed_run(dls, seed)
     counts, name = list(dls.cls_num_list), run_name(loss, drw, loss_kw)
     learn = lt_learner(dls, arch, loss, drw=drw, lr=lr, n_in=n_in, loss_kwargs=loss_kw, precision=precision, mix=mix,
-                       cbs=[EvalEvery(eval_every), stop := StopOnDivergence(), CtrlC(), *L(cbs)])   # EvalEvery: dense from 80 %, DRW's switch; also with every=1 it keeps the validation passes' random draws out of training
+                       cbs=[EvalEvery(eval_every), stop := StopOnDivergence(), CtrlC(run_dir), *L(cbs)])   # EvalEvery: dense from 80 %, DRW's switch; also with every=1 it keeps the validation passes' random draws out of training
     meta = run_meta(dls, loss, drw, seed, loss_kw, epochs, lr, arch, learn.precision, eval_every, mix)
     hist = EpochHistory() if run_dir is None else Checkpoint(run_dir, meta)
     learn.add_cb(hist)
@@ -388,21 +392,26 @@ def run_groups(dls, # long-tailed `DataLoaders`
 # %% ../nbs/05_train.ipynb #76e415c5
 def _fail(msg): raise SystemExit(f'elm_fastai_train: error: {msg}')
 
-def interrupted_line(out, # the output folder: its latest checkpoint (`runs/*/checkpoint.pth`, at any depth) is named
+def interrupted_line(out, # the output folder: without `run_dir`, its latest checkpoint (`runs/*/checkpoint.pth`, at any depth) is named
                      again:list, # the command that goes on from it, as a list of arguments (quoted for a shell here)
                      prog:str='elm_fastai_train', # the program that says it
+                     run_dir=None, # the folder of the run this process was training (`CtrlC.training`); None: the latest checkpoint in `out`
                     ) -> str:
-    "The one line a Ctrl-C prints: which run has the latest checkpoint, after which epoch, and the command that goes on from it"
-    cks = sorted(Path(out).glob('**/runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
-    if cks:
-        try: where = f"{cks[-1].parent.name} has a checkpoint after epoch {read_checkpoint(cks[-1])['epoch'] + 1}"
-        except Exception: where = f"{cks[-1].parent.name} has a checkpoint"
-    else: where = 'no epoch of the unfinished run was checkpointed yet'
+    "The one line a Ctrl-C prints: the interrupted run, the epoch after which it has a checkpoint, and the command that goes on from it"
+    if run_dir is not None: ck, name = Path(run_dir) / 'checkpoint.pth', Path(run_dir).name   # other processes may train into `out` too
+    else:
+        cks = sorted(Path(out).glob('**/runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
+        ck, name = (cks[-1], cks[-1].parent.name) if cks else (None, None)
+    if ck is not None and ck.exists():
+        try: where = f"{name} has a checkpoint after epoch {read_checkpoint(ck)['epoch'] + 1}"
+        except Exception: where = f"{name} has a checkpoint"
+    else: where = f'no epoch of {name or "the unfinished run"} was checkpointed yet'
     return f'{prog}: interrupted: {where} (finished runs are kept); go on with: {shlex.join(again)}'
 
 def _interrupted(out, argv):
     "Ctrl-C: `interrupted_line` with the same command and --resume, then exit 130"
-    print(interrupted_line(out, ['elm_fastai_train', *argv] + ([] if '--resume' in argv else ['--resume'])), file=sys.stderr, flush=True)
+    print(interrupted_line(out, ['elm_fastai_train', *argv] + ([] if '--resume' in argv else ['--resume']), run_dir=CtrlC.training),
+          file=sys.stderr, flush=True)
     raise SystemExit(130)
 
 def _parse_list(s, kind, conv=str):
