@@ -6,7 +6,7 @@ Docs: https://elm-fastai.github.io/elm-fastai/precision.html.md"""
 
 # %% ../nbs/04a_precision.ipynb #c8c7d8b3
 from __future__ import annotations
-import re
+import re, warnings
 from pathlib import Path
 import torch
 from fastai.basics import *
@@ -44,6 +44,9 @@ class DeviceMixedPrecision(MixedPrecision):
         dtype = torch.float16 if self.amp_mode == AMPMode.FP16 else torch.bfloat16
         if dev.type == 'cuda' and dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
             raise ValueError(f"{torch.cuda.get_device_name(dev)} does not compute bf16: use precision 'fp16' or 'fp32'")
+        if dev.type == 'cpu' and dtype == torch.bfloat16 and not cpu_has_bf16():
+            warnings.warn("this CPU does not compute bf16 natively (no AVX-512 BF16 or AMX): bf16 training is emulated and many times slower "
+                          "than fp32 here; train in precision 'fp32' (--precision fp32), unless you go on with a run that started in bf16")
         self.kwargs['enabled'] = dtype == torch.float16   # bf16 has float32's range: no gradient scaling
         self.autocast, self.learn.scaler = torch.autocast(dev.type, dtype=dtype), torch.amp.GradScaler(dev.type, **self.kwargs)
         self.scales = L()
