@@ -19,7 +19,7 @@ from elm_fastai.losses import class_balanced_weights, lt_loss
 from elm_fastai.precision import cpu_has_bf16, default_precision
 from elm_fastai.longtail import img_num_per_cls
 from elm_fastai.models import make_model
-from throughput import clocks
+from step_time import timed_step
 from lt_report import machine
 
 SHAPES = {'cifar10': (3, 32, 10, 5000), 'fmnist': (1, 28, 10, 6000)}   # channels, size, classes, largest class
@@ -37,15 +37,7 @@ def stepper(arch, n_in, counts, device, bf16):
     loss_func = lt_loss('elm', counts).to(device)
     loss_func.weight = class_balanced_weights(counts, 0.9999).to(device)   # as DRW after its start
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=2e-4)
-    dev = torch.device(device)
-    def step(x, y):
-        t0 = clocks(dev)
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16): out = model(x.contiguous(memory_format=torch.channels_last))
-        l = loss_func(out.float(), y)
-        opt.zero_grad(); l.backward(); opt.step()
-        t1 = clocks(dev)
-        return t1[0] - t0[0], t1[1] - t0[1]
-    return step
+    return timed_step(model, loss_func, opt, torch.device(device), bf16=bf16, channels_last=True)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

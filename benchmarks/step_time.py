@@ -24,9 +24,18 @@ def stepper(loss, dls, arch, n_in, drw):
     model, loss_func, opt = plain_setup(dls, loss, arch, n_in, seed=0, lr=0.01)
     model.train()
     if drw: loss_func.weight = class_balanced_weights(list(dls.cls_num_list), 0.9999).to(dev)   # as DRW after its start
+    return timed_step(model, loss_func, opt, dev)
+
+def timed_step(model, loss_func, opt, dev,
+               bf16=False, # the forward pass under bf16 autocast (the loss in float32)
+               channels_last=False, # feed the batch channels-last (for a channels-last model)
+              ):
+    "A function that trains `model` for one step (forward, loss, backward, `opt` step) on a batch and returns its (wall, CPU) seconds"
     def step(x, y):
         t0 = clocks(dev)
-        l = loss_func(model(x), y)
+        if channels_last: x = x.contiguous(memory_format=torch.channels_last)
+        with torch.autocast(torch.device(dev).type, dtype=torch.bfloat16, enabled=bf16): out = model(x)
+        l = loss_func(out.float() if bf16 else out, y)
         opt.zero_grad(); l.backward(); opt.step()
         t1 = clocks(dev)
         return t1[0] - t0[0], t1[1] - t0[1]
