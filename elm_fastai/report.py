@@ -214,7 +214,7 @@ def run_dir_name(name:str, seed:int) -> str:
     return f"{name}_seed{seed}".replace(' ', '_')
 
 _SAME = ('acc', 'balanced_acc', 'many', 'medium', 'few', 'per_class', 'status', 'best')   # two copies of a run agree on these
-_PROTOCOL = ('epochs', 'arch', 'lr', 'n_train')   # every run of one report shares these
+_PROTOCOL = ('epochs', 'arch', 'lr', 'n_train', 'precision')   # every run of one report shares these
 
 def _identity(r): return json.dumps(dict({k: r.get(k) for k in _SAME}, history=[h.get('balanced_acc') for h in r.get('history', [])]), sort_keys=True)
 

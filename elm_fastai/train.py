@@ -357,6 +357,12 @@ def run_groups(dls, # long-tailed `DataLoaders`
                **kwargs, # passed to `run_experiments` and so to `train_one`
               ) -> tuple[list, dict|None]:
     "Train (or read) each group of `plan` into `out/seedS/GROUP/`; return every run and the last group's results"
+    if not report_only:   # one precision per folder: its tables compare its runs, so a run of another would join them (e.g. the default of a CPU without bf16)
+        want = _train_settings(kwargs)['precision'] or default_precision(getattr(dls, 'device', None))
+        for f in sorted(Path(out).glob('seed*/*/results.json')):
+            other = [r for r in json.loads(f.read_text())['runs'] if r.get('precision') not in (None, want)]   # None: not recorded
+            if other: raise ValueError(f"{f.parent} holds runs trained in {other[0]['precision']}; this command would train in {want}: "
+                                       f"train in {other[0]['precision']} too (precision, --precision), or into another folder")
     runs, res = [], None
     for seed, losses, drw, group, loss_kw in plan:
         g = Path(out) / f'seed{seed}' / group
