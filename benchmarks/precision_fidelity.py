@@ -4,9 +4,10 @@
     python benchmarks/precision_fidelity.py --dataset cifar10 --arch resnet32 --epochs 30 --losses ldam --seeds 0,1
 
 Trains each loss (with DRW) for each seed in fp32 and in bf16 (autocast, channels-last; the loss in float32) and
-reports balanced accuracy per precision (mean ± std over the seeds), the per-seed differences, and whether the mean
-difference is within the seed-to-seed spread (the larger of the two standard deviations). Every run checkpoints: rerun
-the command to resume. Writes `benchmarks/results/precision_DATASET_ARCH_eEPOCHS/` and `….md`.
+reports balanced accuracy per precision (mean ± sample std over the seeds, ddof = 1) and the per-seed differences
+bf16 − fp32 with their 95 % t-interval and verdict (`elm_fastai.report.paired_difference`, as every method comparison of
+the package: "not distinguishable" unless the interval excludes 0). Every run checkpoints: rerun the command to resume.
+Writes `benchmarks/results/precision_DATASET_ARCH_eEPOCHS/` and `….md`.
 """
 import json, time
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 from elm_fastai.data import lt_dls
 from elm_fastai.train import run_experiments
+from elm_fastai.report import paired_difference, paired_verdict
 from lt_report import benchmark_args, command_line, machine
 
 def main():
@@ -30,20 +32,22 @@ def main():
         res[p] = json.loads((out / 'results.json').read_text()) if a.report_only else run_experiments(
             dls, losses, a.seed_list, out, dict(precision=p, torch_threads=torch.get_num_threads()), resume=True,
             epochs=a.epochs, arch=a.arch, n_in=1 if a.dataset == 'fmnist' else 3, lr=0.1, precision=p, log='quiet')
-    bal = {p: {(r['name'], r['seed']): r['balanced_acc'] for r in res[p]['runs']} for p in res}
+    runs = [dict(r, name=f"{r['name']} {p}") for p in res for r in res[p]['runs']]   # one method per precision, paired by seed
     secs = {p: np.mean([r['train_seconds'] for r in res[p]['runs']]) for p in res}
+    ms = lambda v: f'{np.mean(v):.2f}' + (f' ± {np.std(v, ddof=1):.2f}' if len(v) > 1 else '')
     md = [f'# bf16 against fp32: {a.dataset}-LT ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs', '',
-          f'Command: `{command_line("benchmarks/precision_fidelity.py")}` ({time.strftime("%Y-%m-%d")})  ',
+          f'Command: `{command_line("benchmarks/precision_fidelity.py")}` (report written {time.strftime("%Y-%m-%d")})  ',
           f'Machine: {machine()}  ', f'Seeds {a.seed_list}; the same seed gives the same model initialisation, batches and augmentation '
-          'in both precisions. Balanced accuracy (%) on the test set, last epoch.', '',
-          '| run | fp32 | bf16 | bf16 − fp32 per seed | mean difference | seed spread (larger std) | within the spread |', '|---|---|---|---|---|---|---|']
-    for name in dict.fromkeys(n for n, _ in bal.get('fp32', {})):
-        f = np.array([bal['fp32'][(name, s)] for s in a.seed_list if (name, s) in bal['fp32'] and (name, s) in bal.get('bf16', {})])
-        b = np.array([bal['bf16'][(name, s)] for s in a.seed_list if (name, s) in bal['fp32'] and (name, s) in bal.get('bf16', {})])
-        if not len(f): continue
-        d, spread = b - f, max(f.std(), b.std())
-        md.append(f'| {name} | {f.mean():.2f} ± {f.std():.2f} | {b.mean():.2f} ± {b.std():.2f} | {", ".join(f"{x:+.2f}" for x in d)} | '
-                  f'{d.mean():+.2f} | {spread:.2f} | {"yes" if abs(d.mean()) <= spread else "no"} |')
+          'in both precisions. Balanced accuracy (%) on the test set, last epoch: mean ± sample std (ddof = 1) over the seeds both '
+          'precisions ran; bf16 − fp32 seed by seed, its mean, sample std and 95 % t-interval ("beats" only where the interval excludes 0).', '',
+          '| run | seeds | fp32 | bf16 | bf16 − fp32 per seed | mean | std | 95 % interval | verdict |', '|---|---|---|---|---|---|---|---|---|']
+    for name in dict.fromkeys(r['name'] for r in res.get('fp32', {}).get('runs', [])):
+        d = paired_difference(runs, f'{name} bf16', f'{name} fp32', key='balanced_acc')
+        if d is None: continue
+        acc = {p: [r['balanced_acc'] for s in d['seeds'] for r in runs if r['name'] == f'{name} {p}' and r['seed'] == s] for p in ('fp32', 'bf16')}
+        std, ci = ('n/a', 'n/a') if d['n'] < 2 else (f"{d['std']:.2f}", f"[{d['low']:+.2f}, {d['high']:+.2f}]")
+        md.append(f"| {name} | {','.join(map(str, d['seeds']))} | {ms(acc['fp32'])} | {ms(acc['bf16'])} | "
+                  f"{', '.join(f'{x:+.2f}' for x in d['diffs'])} | {d['mean']:+.2f} | {std} | {ci} | {paired_verdict(d)} |")
     if len(secs) == 2: md += ['', f'Mean wall time per run (other jobs shared the machine): fp32 {secs["fp32"]:.0f} s, bf16 {secs["bf16"]:.0f} s.']
     out = Path(a.out) / f'{tag}.md'
     out.write_text('\n'.join(md) + '\n'); print('\n'.join(md))
