@@ -380,7 +380,7 @@ def write_report(got:dict, # from `collect_runs`
             f'{len(runs)} finished runs, {sum(r["train_seconds"] for r in runs) / 60:.0f} min of training in all)  ',
             *[l + '  ' for l in (setup if setup is not None else setup_lines(got))], '',
             *([f'Unfinished, in no table yet (each resumes from its checkpoint when its command is run again): {", ".join(pending)}.', ''] if pending else []),
-            *([f'Being trained again (the tables still show the first run): {", ".join(again)}.', ''] if again else []),
+            *([f'Trained again, unfinished (the tables still show the first run; each rerun resumes from its checkpoint when its command is run again): {", ".join(again)}.', ''] if again else []),
             *superseded_lines(got),
             'Last epoch (what the trained model scores; n: seeds; ± is the sample std over seeds, ddof = 1):', '', results_table(summary, got['vocab']), '',
             *best_lines(runs),
