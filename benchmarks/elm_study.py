@@ -6,7 +6,7 @@ Trains ELM and its variants with the schedule of `benchmarks/fmnist_lt.py` (same
 schedule): LDAM, ELM at λ ∈ {0.25, 0.5, 1}, each with and without DRW, and the opt-in variants of `ELMLoss`
 (`pick='pair'`, `enlarge=True`) with DRW. CE, LDAM-DRW and ELM-DRW (λ = 1) are read from that benchmark's runs of the
 same seed when they exist (`--dataset fmnist` with its default epochs and arch), else trained here. Then predicts the test
-set with every exported learner and reports, besides the accuracy table, each class that collapses (accuracy below half of LDAM-DRW's and
+set with every exported learner and reports, besides the accuracy table and the paired differences (`PAIRS`), each class that collapses (accuracy below half of LDAM-DRW's and
 20 points below it) and where its test images went. Writes `benchmarks/results/elm_study_DATASET/` and `….md`.
 """
 import json
@@ -23,6 +23,10 @@ VARIANTS = {'elm_drw_pair': (['elm'], True, dict(pick='pair')), 'elm_drw_enlarge
             'elm_lam0.5': (['elm'], False, dict(lam=0.5)), 'elm_lam0.25': (['elm'], False, dict(lam=0.25))}
 NAMES = dict(fmnist='Fashion-MNIST', cifar10='CIFAR-10')
 REFERENCES = [(['elm', 'ldam'], True, 'margin_drw', None), (['ce'], False, 'ce', None)]
+# a − b in the report, seed by seed with t-intervals: each ELM setting against LDAM-DRW (λ = 0), the smaller λ against the
+# released λ = 1, and both margins without DRW
+PAIRS = [('ELM-DRW', 'LDAM-DRW'), ('ELM-DRW lam=0.5', 'LDAM-DRW'), ('ELM-DRW lam=0.25', 'LDAM-DRW'), ('ELM-DRW pick=pair', 'LDAM-DRW'),
+         ('ELM-DRW enlarge=True', 'LDAM-DRW'), ('ELM-DRW lam=0.5', 'ELM-DRW'), ('ELM-DRW pick=pair', 'ELM-DRW'), ('ELM', 'LDAM')]
 
 def collapses(runs, cms, vocab, counts) -> list:
     "Markdown lines: classes under half of LDAM-DRW's accuracy and 20 points below it (same seed), and where their test images went"
@@ -72,7 +76,7 @@ def main():
                  *collapses(runs, cms, res['vocab'], res['cls_num_list'])]
         write_report(Path(a.out) / f'{tag}.md', out, f'ELM study, {NAMES[a.dataset]}-LT ρ = {a.imb_ratio:g}: test accuracy (%)',
                      command_line('benchmarks/elm_study.py'), setup, group_folders(bench, ref_plan) + group_folders(out, plan),
-                     dict(dataset=a.dataset, imb_ratio=a.imb_ratio, seeds=seeds, **kw), notes)
+                     dict(dataset=a.dataset, imb_ratio=a.imb_ratio, seeds=seeds, **kw), notes, PAIRS)
 
     ref_plan = [(s, *g) for s in seeds for g in REFERENCES]
     plan = [(s, *VARIANTS[g][:2], g, VARIANTS[g][2]) for s in seeds for g in groups]
