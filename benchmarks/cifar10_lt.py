@@ -7,6 +7,7 @@
     python benchmarks/cifar10_lt.py --seeds 0,1,2 --groups ce,ldam_drw,elm@0,elm_drw   # GROUP@S+S…: that group trains only these seeds
     python benchmarks/cifar10_lt.py --imb-ratio 10 --report-only      # no --seeds/--groups: the plan the folder's results.json records
     python benchmarks/cifar10_lt.py --arch resnet8 --epochs 12 --groups margin_drw,ce --precision fp32   # the shortened CPU version
+    python benchmarks/cifar10_lt.py --seeds 0 --groups ldam_drw,elm_drw --precision fp32 --out benchmarks/results/fp32   # another precision: a folder of its own
 
 CIFAR-10-LT as LDAM-DRW builds it (exponential profile, ρ = 100 by default, selection seed 0) from the JPEG copy in
 `../shared/data/cifar10_jpg.tgz` (or a downloaded CIFAR-10), batch 128, SGD lr 0.1, momentum 0.9, wd 2e-4, warm-up 2.5 %
