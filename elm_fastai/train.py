@@ -352,7 +352,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
                plan, # (seed, losses, drw, group, loss_kw) tuples, trained in this order
                out:Path, # results folder of the benchmark
                report_only:bool=False, # read finished groups, train nothing
-               on_group=None, # called as on_group(runs so far, last group's results) after each group
+               on_group=None, # called as on_group(runs so far, last group's results) after each group this call trains, and once at the end if it then read more
                rerun_without_logits:bool=False, # train again (into `out/reruns/`) each finished group with a run that saved no test logits, and put it in place of the first (`supersede`)
                **kwargs, # passed to `run_experiments` and so to `train_one`
               ) -> tuple[list, dict|None]:
@@ -363,7 +363,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
             other = [r for r in json.loads(f.read_text())['runs'] if r.get('precision') not in (None, want)]   # None: not recorded
             if other: raise ValueError(f"{f.parent} holds runs trained in {other[0]['precision']}; this command would train in {want}: "
                                        f"train in {other[0]['precision']} too (precision, --precision), or into another folder")
-    runs, res = [], None
+    runs, res, stale = [], None, False   # stale: runs read since `on_group` last saw them
     for seed, losses, drw, group, loss_kw in plan:
         g = Path(out) / f'seed{seed}' / group
         redo = Path(out) / 'reruns' / f'seed{seed}' / group
@@ -387,12 +387,15 @@ def run_groups(dls, # long-tailed `DataLoaders`
                 supersede(g, redo, why if len(missing) == len(first) else f"{why} for {', '.join(missing)}")
                 for d in (redo.parent, redo.parent.parent):   # OUT/reruns/seedS/ and OUT/reruns/, once empty
                     if d.is_dir() and not any(d.iterdir()): d.rmdir()
+        fresh = bool(missing)   # trained here (a rerun counts)
         if (g / 'results.json').exists(): r = json.loads((g / 'results.json').read_text())
         elif report_only: continue
-        else: r = run_experiments(dls, losses, [seed], g, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
+        else: fresh, r = True, run_experiments(dls, losses, [seed], g, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
         for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
         runs += r['runs']; res = r
-        if on_group is not None: on_group(runs, res)
+        if fresh and on_group is not None: on_group(runs, res)
+        stale = not fresh
+    if stale and on_group is not None: on_group(runs, res)   # once for what was only read (a resume, `report_only`)
     return runs, res
 
 # %% ../nbs/05_train.ipynb #76e415c5
