@@ -357,8 +357,8 @@ def run_groups(dls, # long-tailed `DataLoaders`
                **kwargs, # passed to `run_experiments` and so to `train_one`
               ) -> tuple[list, dict|None]:
     "Train (or read) each group of `plan` into `out/seedS/GROUP/`; return every run and the last group's results"
-    if not report_only:   # one precision per folder: its tables compare its runs, so a run of another would join them (e.g. the default of a CPU without bf16)
-        want = _train_settings(kwargs)['precision'] or default_precision(getattr(dls, 'device', None))
+    want = _train_settings(kwargs)['precision'] or default_precision(getattr(dls, 'device', None))
+    def same_precision():   # one precision per folder: its tables compare its runs, so a run of another would join them (e.g. the default of a CPU without bf16)
         for f in sorted(Path(out).glob('seed*/*/results.json')):
             other = [r for r in json.loads(f.read_text())['runs'] if r.get('precision') not in (None, want)]   # None: not recorded
             if other: raise ValueError(f"{f.parent} holds runs trained in {other[0]['precision']}; this command would train in {want}: "
@@ -379,6 +379,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
             if sorted(r['name'] for r in first) != sorted(names) or {r['epochs'] for r in first} != {epochs}:
                 raise ValueError(f"{g} holds {', '.join(sorted(r['name'] + ' (' + str(r['epochs']) + ' epochs)' for r in first))}; this command "
                                  f"would train {', '.join(names)} for {epochs} epochs: rerun it with the first run's settings")
+            same_precision()
             redo.mkdir(parents=True, exist_ok=True)
             (redo / 'rerun.json').write_text(json.dumps(dict(of=str(g))))   # `collect_runs` reads nothing here as a finished run
             run_experiments(dls, losses, [seed], redo, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
@@ -390,7 +391,9 @@ def run_groups(dls, # long-tailed `DataLoaders`
         fresh = bool(missing)   # trained here (a rerun counts)
         if (g / 'results.json').exists(): r = json.loads((g / 'results.json').read_text())
         elif report_only: continue
-        else: fresh, r = True, run_experiments(dls, losses, [seed], g, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
+        else:
+            same_precision()   # before this call trains anything: a finished folder is read in any precision
+            fresh, r = True, run_experiments(dls, losses, [seed], g, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
         for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
         runs += r['runs']; res = r
         if fresh and on_group is not None: on_group(runs, res)
