@@ -281,13 +281,14 @@ def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experime
 # %% ../nbs/04g_report.ipynb #ccb0881f
 def setup_lines(got:dict, # from `collect_runs`
                ) -> list:
-    "Lines describing what the runs share: training set, architecture, epochs, learning rate, precision and test-set evaluation"
+    "Lines describing what the runs share: training set, architecture, epochs, learning rate, precision, torch threads and test-set evaluation"
     runs = got['runs']
     meta = lambda k: sorted({str((r.get('meta') or {}).get(k, r.get(k))) for r in runs} - {'None'})
     every = sorted({r.get('eval_every', 1) for r in runs})
     return [f"Training set: {sum(got['cls_num_list'])} images in {len(got['vocab'])} classes, per class {got['cls_num_list']}.",
             f"{', '.join(meta('arch')) or 'architecture not recorded'}, {', '.join(meta('epochs')) or '?'} epochs, lr {', '.join(meta('lr')) or '?'}, "
-            f"precision {', '.join(meta('precision')) or 'not recorded'}; test set evaluated every {', '.join(map(str, every))} epoch(s) before the DRW switch. "
+            f"precision {', '.join(meta('precision')) or 'not recorded'}, torch threads {'/'.join(meta('torch_threads')) or 'not recorded'} "
+            f"(the same seed gives the same model only with the same count); test set evaluated every {', '.join(map(str, every))} epoch(s) before the DRW switch. "
             "Many/medium/few: classes with >100 / 20-100 / <20 training images (n/a: no class in that group)."]
 
 def _rel(p, md): return os.path.relpath(p, Path(md).parent)

@@ -591,7 +591,7 @@ def elm_fastai_train(
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
                   drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix, shard=None if sh is None else f'{sh[0]}/{sh[1]}', log=track or None,
-                  n_train=int(sum(dls.cls_num_list)), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
+                  n_train=int(sum(dls.cls_num_list)), torch_threads=torch.get_num_threads(), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     say = print if is_main() else noop   # one process prints
     signal.signal(signal.SIGINT, CtrlC.handler)   # Ctrl-C stops at the next batch: the last checkpoint and the finished runs stay
