@@ -14,6 +14,7 @@ from fastai.interpret import ClassificationInterpretation
 from elm_fastai.train import run_groups, run_name, interrupted_line, CtrlC   # run_groups: imported by the benchmark scripts from here
 from elm_fastai import report
 from elm_fastai.report import collect_runs
+from elm_fastai.precision import processor
 
 class _RenamedUnpickler(pickle.Unpickler):
     "Reads learners exported before a class moved between modules of the package (metrics out of `callbacks`; `data` split in commit 7865d36)"
@@ -75,11 +76,11 @@ def sync(device):
     "Wait for the device's queued work (CUDA), so that a wall-clock reading times it; nothing on the CPU"
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
-def machine(device=None, threads=None) -> str:
-    "Where a benchmark ran: processor, CPU cores, torch threads (default: this process's; 'not recorded' for old runs) and version, and the GPU when `device` is one"
+def machine(device=None, threads=None, cpu=True) -> str:
+    "Where a benchmark ran: processor (`cpu`: name this one's), CPU cores, torch threads (default: this process's; 'not recorded' for old runs) and version, and the GPU when `device` is one"
     dev = torch.device(device if device is not None else 'cpu')
     t = 'torch threads not recorded' if threads == 'not recorded' else f'{threads or torch.get_num_threads()} torch threads'
-    s = f'{platform.machine()}, {os.cpu_count()} CPU cores, {t}, torch {torch.__version__}'
+    s = (f'{processor("cpu")}, ' if cpu else '') + f'{platform.machine()}, {os.cpu_count()} CPU cores, {t}, torch {torch.__version__}'
     return s + (f', GPU {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '')
 
 def command_line(script:str, argv=None) -> str:
@@ -119,11 +120,12 @@ def write_report(md_path:Path, # the markdown report
                  notes:list=(), # lines after the tables
                  pairs:list|None=(), # (a, b) run names for the paired differences (None: the best against each other; (): none)
                 ) -> dict:
-    "The package's report (`elm_fastai.report.write_report`) of the finished groups, with the machine line first; return the collected runs"
+    "The package's report (`elm_fastai.report.write_report`) of the finished groups, with the machine and what the runs trained on first; return the collected runs"
     got = collect_runs(*folders)
     ts = [r.get('torch_threads') for r in got['runs']]   # None: a run from before the threads were recorded
     known = '/'.join(str(t) for t in sorted(set(ts) - {None}))
     threads = 'not recorded' if not known else known + (' (some runs: not recorded)' if None in ts else '')
-    text = report.write_report(got, md_path, out, title, command, [f'Machine: {machine(config.get("device"), threads)}', *setup], notes, pairs, config)
+    where = [f'Machine: {machine(config.get("device"), threads, cpu=False)}', f'Trained on: {report.trained_on(got["runs"])}']   # the runs' own record, not this machine
+    text = report.write_report(got, md_path, out, title, command, [*where, *setup], notes, pairs, config)
     print(text, end='', flush=True)
     return got

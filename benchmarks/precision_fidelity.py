@@ -15,7 +15,8 @@ import numpy as np
 import torch
 from elm_fastai.data import lt_dls
 from elm_fastai.train import run_experiments
-from elm_fastai.report import paired_difference, paired_verdict
+from elm_fastai.report import paired_difference, paired_verdict, trained_on
+from elm_fastai.precision import processor
 from lt_report import benchmark_args, command_line, machine
 
 def main():
@@ -30,14 +31,14 @@ def main():
         out = Path(a.out) / tag / p
         if a.report_only and not (out / 'results.json').exists(): continue
         res[p] = json.loads((out / 'results.json').read_text()) if a.report_only else run_experiments(
-            dls, losses, a.seed_list, out, dict(precision=p, torch_threads=torch.get_num_threads()), resume=True,
+            dls, losses, a.seed_list, out, dict(precision=p, torch_threads=torch.get_num_threads(), processor=processor('cpu')), resume=True,
             epochs=a.epochs, arch=a.arch, n_in=1 if a.dataset == 'fmnist' else 3, lr=0.1, precision=p, log='quiet')
-    runs = [dict(r, name=f"{r['name']} {p}") for p in res for r in res[p]['runs']]   # one method per precision, paired by seed
+    runs = [dict(r, name=f"{r['name']} {p}", processor=r.get('processor', res[p]['config'].get('processor'))) for p in res for r in res[p]['runs']]   # one method per precision, paired by seed
     secs = {p: np.mean([r['train_seconds'] for r in res[p]['runs']]) for p in res}
     ms = lambda v: f'{np.mean(v):.2f}' + (f' ± {np.std(v, ddof=1):.2f}' if len(v) > 1 else '')
     md = [f'# bf16 against fp32: {a.dataset}-LT ρ = {a.imb_ratio:g}, {a.arch}, {a.epochs} epochs', '',
           f'Command: `{command_line("benchmarks/precision_fidelity.py")}` (report written {time.strftime("%Y-%m-%d")})  ',
-          f'Machine: {machine()}  ', f'Seeds {a.seed_list}; the same seed gives the same model initialisation, batches and augmentation '
+          f'Machine: {machine(cpu=False)}; trained on: {trained_on(runs)}  ', f'Seeds {a.seed_list}; the same seed gives the same model initialisation, batches and augmentation '
           'in both precisions. Balanced accuracy (%) on the test set, last epoch: mean ± sample std (ddof = 1) over the seeds both '
           'precisions ran; bf16 − fp32 seed by seed, its mean, sample std and 95 % t-interval ("beats" only where the interval excludes 0).', '',
           '| run | seeds | fp32 | bf16 | bf16 − fp32 per seed | mean | std | 95 % interval | verdict |', '|---|---|---|---|---|---|---|---|---|']

@@ -20,8 +20,8 @@ from .predictions import (load_test_logits, confusion_counts, stored_confusions,
 # %% auto #0
 __all__ = ['summarize', 'results_table', 'paired_difference', 'paired_verdict', 'default_pairs', 'paired_lines',
            'save_per_class_plot', 'method_confusions', 'save_confusion_plot', 'logits_lines', 'run_dir_name',
-           'collect_runs', 'setup_lines', 'history_lines', 'confusion_lines', 'timing_lines', 'best_lines',
-           'superseded_lines', 'write_report', 'elm_fastai_report']
+           'collect_runs', 'trained_on', 'setup_lines', 'history_lines', 'confusion_lines', 'timing_lines',
+           'best_lines', 'superseded_lines', 'write_report', 'elm_fastai_report']
 
 # %% ../nbs/04g_report.ipynb #28a9a69a
 _SCORES = ('acc', 'balanced_acc', 'many', 'medium', 'few')
@@ -243,7 +243,7 @@ def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experime
             if not isinstance(res, dict) or 'runs' not in res or 'cls_num_list' not in res: continue   # another file of that name
             sets.append((res['cls_num_list'], [str(v) for v in res['vocab']], f)); configs.append(res.get('config', {}))
             for r in res['runs']:
-                r.setdefault('torch_threads', res.get('config', {}).get('torch_threads'))   # None: not recorded
+                for k in ('torch_threads', 'processor'): r.setdefault(k, res.get('config', {}).get(k))   # None: not recorded
                 d = f.parent / 'runs' / run_dir_name(r['name'], r['seed'])
                 add(r, f, d if d.is_dir() else None)
         for f in (f for f in sorted(folder.rglob('runs/*/scores.json')) if keep(f) and not rerun(f, folder)): add(json.loads(f.read_text()), f, f.parent)
@@ -279,6 +279,14 @@ def collect_runs(*folders, # output folders of `elm_fastai_train`, `run_experime
                 files={k: str(files[k]) for k in order}, unfinished=unfinished, superseded=superseded, configs=[c for i, c in enumerate(configs) if c not in configs[:i]])
 
 # %% ../nbs/04g_report.ipynb #ccb0881f
+def trained_on(runs:list, # finished runs
+              ) -> str:
+    "What the runs trained on (`processor`, which `elm_fastai_train` and `run_groups` record), with how many runs each"
+    seen = {}
+    for r in runs: seen[r.get('processor')] = seen.get(r.get('processor'), 0) + 1
+    n = lambda k: f"{k} run{'s' * (k != 1)}"
+    return '; '.join([f'{p} ({n(k)})' for p, k in seen.items() if p is not None] + ([f'not recorded ({n(seen[None])})'] if None in seen else []))
+
 def setup_lines(got:dict, # from `collect_runs`
                ) -> list:
     "Lines describing what the runs share: training set, architecture, epochs, learning rate, precision, torch threads and test-set evaluation"
@@ -286,6 +294,7 @@ def setup_lines(got:dict, # from `collect_runs`
     meta = lambda k: sorted({str((r.get('meta') or {}).get(k, r.get(k))) for r in runs} - {'None'})
     every = sorted({r.get('eval_every', 1) for r in runs})
     return [f"Training set: {sum(got['cls_num_list'])} images in {len(got['vocab'])} classes, per class {got['cls_num_list']}.",
+            f"Trained on: {trained_on(runs)}.",
             f"{', '.join(meta('arch')) or 'architecture not recorded'}, {', '.join(meta('epochs')) or '?'} epochs, lr {', '.join(meta('lr')) or '?'}, "
             f"precision {', '.join(meta('precision')) or 'not recorded'}, torch threads {'/'.join(meta('torch_threads')) or 'not recorded'} "
             f"(the same seed gives the same model only with the same count); test set evaluated every {', '.join(map(str, every))} epoch(s) before the DRW switch. "

@@ -26,7 +26,7 @@ from .longtail import shot_groups
 from .models import check_arch
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, CheckpointError, plot_history, read_checkpoint, written
-from .precision import PRECISIONS, default_precision, DeviceMixedPrecision
+from .precision import PRECISIONS, default_precision, processor, DeviceMixedPrecision
 from .distributed import distributed_ctx, end_distributed, is_distributed, is_main, fastai_distributed, local_eval
 from .metrics import per_class_accuracy, plot_per_class_accuracy
 from .learner import lt_learner
@@ -363,6 +363,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
             other = [r for r in json.loads(f.read_text())['runs'] if r.get('precision') not in (None, want)]   # None: not recorded
             if other: raise ValueError(f"{f.parent} holds runs trained in {other[0]['precision']}; this command would train in {want}: "
                                        f"train in {other[0]['precision']} too (precision, --precision), or into another folder")
+    recorded = dict(torch_threads=torch.get_num_threads(), processor=processor(getattr(dls, 'device', None)))   # in each group's results.json
     runs, res, stale = [], None, False   # stale: runs read since `on_group` last saw them
     for seed, losses, drw, group, loss_kw in plan:
         g = Path(out) / f'seed{seed}' / group
@@ -382,7 +383,7 @@ def run_groups(dls, # long-tailed `DataLoaders`
             same_precision()
             redo.mkdir(parents=True, exist_ok=True)
             (redo / 'rerun.json').write_text(json.dumps(dict(of=str(g))))   # `collect_runs` reads nothing here as a finished run
-            run_experiments(dls, losses, [seed], redo, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
+            run_experiments(dls, losses, [seed], redo, recorded, loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
             if is_main():
                 why = 'trained again for its test logits: the first run saved none'   # the report's row names the run
                 supersede(g, redo, why if len(missing) == len(first) else f"{why} for {', '.join(missing)}")
@@ -393,8 +394,9 @@ def run_groups(dls, # long-tailed `DataLoaders`
         elif report_only: continue
         else:
             same_precision()   # before this call trains anything: a finished folder is read in any precision
-            fresh, r = True, run_experiments(dls, losses, [seed], g, dict(torch_threads=torch.get_num_threads()), loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
-        for run in r['runs']: run.setdefault('torch_threads', r['config'].get('torch_threads'))   # None: not recorded
+            fresh, r = True, run_experiments(dls, losses, [seed], g, recorded, loss_kws=loss_kws, drw=drw, resume=True, **kwargs)
+        for run in r['runs']:
+            for k in recorded: run.setdefault(k, r['config'].get(k))   # None: not recorded
         runs += r['runs']; res = r
         if fresh and on_group is not None: on_group(runs, res)
         stale = not fresh
@@ -591,7 +593,7 @@ def elm_fastai_train(
     n_in = 1 if dataset == 'fmnist' else 3
     config = dict(dataset=dataset, data_path=data_path, imb_type=imb_type, imb_ratio=imb_ratio, losses=losses,
                   drw=drw_losses, epochs=epochs, bs=bs, lr=lr, arch=arch, seeds=seed_list, device=str(dev), elm=elm_kw, precision=precision, eval_every=eval_every, mix=mix, shard=None if sh is None else f'{sh[0]}/{sh[1]}', log=track or None,
-                  n_train=int(sum(dls.cls_num_list)), torch_threads=torch.get_num_threads(), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
+                  n_train=int(sum(dls.cls_num_list)), torch_threads=torch.get_num_threads(), processor=processor(dev), dropped_images=getattr(dls, 'dropped_images', []), command=' '.join(['elm_fastai_train'] + sys.argv[1:]))
     profile = 'as given' if imb_ratio is None else f'{imb_type}, ρ={imb_ratio:g}'
     say = print if is_main() else noop   # one process prints
     signal.signal(signal.SIGINT, CtrlC.handler)   # Ctrl-C stops at the next batch: the last checkpoint and the finished runs stay
