@@ -411,7 +411,7 @@ def interrupted_line(out, # the output folder: without `run_dir`, its latest che
                      prog:str='elm_fastai_train', # the program that says it
                      run_dir=None, # the folder of the run this process was training (`CtrlC.training`); None: the latest checkpoint in `out`
                     ) -> str:
-    "The one line a Ctrl-C prints: the interrupted run, the epoch after which it has a checkpoint, and the command that goes on from it"
+    "The one line a Ctrl-C prints: the interrupted run, the epoch after which it has a checkpoint, and the command that goes on from it (with this process's `OMP_NUM_THREADS`, part of the recipe)"
     if run_dir is not None: ck, name = Path(run_dir) / 'checkpoint.pth', Path(run_dir).name   # other processes may train into `out` too
     else:
         cks = sorted(Path(out).glob('**/runs/*/checkpoint.pth'), key=lambda p: p.stat().st_mtime)
@@ -420,7 +420,8 @@ def interrupted_line(out, # the output folder: without `run_dir`, its latest che
         try: where = f"{name} has a checkpoint after epoch {read_checkpoint(ck)['epoch'] + 1}"
         except Exception: where = f"{name} has a checkpoint"
     else: where = f'no epoch of {name or "the unfinished run"} was checkpointed yet'
-    return f'{prog}: interrupted: {where} (finished runs are kept); go on with: {shlex.join(again)}'
+    env = f"OMP_NUM_THREADS={shlex.quote(os.environ['OMP_NUM_THREADS'])} " if 'OMP_NUM_THREADS' in os.environ else ''   # the same threads, the same run
+    return f'{prog}: interrupted: {where} (finished runs are kept); go on with: {env}{shlex.join(again)}'
 
 def _interrupted(out, argv):
     "Ctrl-C: `interrupted_line` with the same command and --resume, then exit 130"
