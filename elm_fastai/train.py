@@ -23,7 +23,7 @@ from fastai.torch_core import set_seed, default_device, num_distrib
 from .losses import ELMLoss, LOSS_NAMES, uses_drw, NonFiniteLossError
 from .data import lt_dls
 from .longtail import shot_groups
-from .models import check_arch
+from .models import check_arch, model_device
 import matplotlib.pyplot as plt
 from .checkpoint import first_pass, EpochHistory, Checkpoint, CheckpointError, plot_history, read_checkpoint, written
 from .precision import PRECISIONS, default_precision, processor, DeviceMixedPrecision
@@ -210,7 +210,8 @@ def train_one(dls, # long-tailed `DataLoaders` with `cls_num_list`
     h = hist.history
     scores = dict(name=name, loss=loss, loss_kw=dict(loss_kw or {}), seed=seed, epochs=epochs, precision=learn.precision, eval_every=eval_every, mix=mix,
                   status='ok' if diverged is None else 'diverged', train_seconds=sum(r['seconds'] for r in h), **lt_scores(per_class, counts, n_test),
-                  per_class=(100 * per_class).tolist(), history=h, meta=meta)
+                  per_class=(100 * per_class).tolist(), history=h, meta=meta,
+                  torch_threads=torch.get_num_threads(), processor=processor(model_device(learn.model)))   # what finished it (a resumed run may have begun elsewhere)
     if diverged is not None: scores['diverged'] = diverged   # no best epoch: a diverged run's numbers are not results
     else:
         evaluated = [i for i in range(len(h)) if h[i].get('accuracy') is not None]   # `EvalEvery` skips some epochs; the last is always evaluated
