@@ -16,7 +16,7 @@ import argparse, re, statistics, time
 from pathlib import Path
 import torch
 from elm_fastai.losses import class_balanced_weights, lt_loss
-from elm_fastai.precision import cpu_has_bf16, default_precision, processor
+from elm_fastai.precision import cpu_has_bf16, default_precision, cpu_model
 from elm_fastai.longtail import img_num_per_cls
 from elm_fastai.models import make_model
 from step_time import timed_step
@@ -57,7 +57,7 @@ def main():
     f, b = times['fp32'], times['bf16']
     ratio = [[tb[j] / tf[j] for tf, tb in zip(f, b)] for j in (0, 1)]
     q = lambda v: statistics.quantiles(v, n=4)
-    cpu = processor('cpu').rsplit(' (', 1)[0]   # the model name, without the bf16 note (the report says it below)
+    cpu = cpu_model()
     md = [f'# bf16 against fp32 per training step: {arch}, batch 128, {a.device}', '',
           f'Command: `OMP_NUM_THREADS={torch.get_num_threads()} python benchmarks/precision_speed.py --dataset {a.dataset} --arch {arch} '
           f'--steps {a.steps} --device {a.device}` ({time.strftime("%Y-%m-%d")})  ',

@@ -15,7 +15,7 @@ from fastai.callback.channelslast import ChannelsLast
 from .models import model_device
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'cpu_has_bf16', 'processor', 'default_precision', 'DeviceMixedPrecision', 'precision_cbs']
+__all__ = ['PRECISIONS', 'cpu_has_bf16', 'cpu_model', 'processor', 'default_precision', 'DeviceMixedPrecision', 'precision_cbs']
 
 # %% ../nbs/04a_precision.ipynb #f7b19f14
 PRECISIONS = ('fp32', 'bf16', 'fp16')
@@ -26,14 +26,18 @@ def cpu_has_bf16() -> bool:
     except OSError: return False
     return re.search(r'\b(avx512_bf16|amx_bf16)\b', flags) is not None
 
-def processor(device=None, # the training device (default: fastai's `default_device()`)
-             ) -> str:
-    "What trains on `device`: the GPU's name, or the CPU's model name (from `/proc/cpuinfo`) and whether it computes bf16 natively"
-    device = default_device() if device is None else torch.device(device)
-    if device.type == 'cuda': return torch.cuda.get_device_name(device)
+def cpu_model() -> str:
+    "This CPU's model name, from `/proc/cpuinfo` ('unknown CPU' where there is none)"
     try: m = re.search(r'^model name\s*:\s*(.+)$', Path('/proc/cpuinfo').read_text(), re.M)
     except OSError: m = None
-    return f"{m.group(1).strip() if m else 'unknown CPU'} ({'native' if cpu_has_bf16() else 'no native'} bf16)"
+    return m.group(1).strip() if m else 'unknown CPU'
+
+def processor(device=None, # the training device (default: fastai's `default_device()`)
+             ) -> str:
+    "What trains on `device`: the GPU's name, or the CPU's model name and whether it computes bf16 natively"
+    device = default_device() if device is None else torch.device(device)
+    if device.type == 'cuda': return torch.cuda.get_device_name(device)
+    return f"{cpu_model()} ({'native' if cpu_has_bf16() else 'no native'} bf16)"
 
 def default_precision(device=None, # the training device (default: fastai's `default_device()`)
                      ) -> str:
